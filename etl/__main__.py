@@ -1,0 +1,27 @@
+"""``python -m etl <stage> ...``: every stage of the flow, runnable by hand outside Airflow."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from etl import (
+    extract, landing, load, migrate, pipeline, publish, samples, validate, warehouse_cli,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module in (samples, migrate, landing, extract, validate, load, publish, pipeline,
+                   warehouse_cli):
+        module.register(subparsers)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

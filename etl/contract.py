@@ -1,0 +1,154 @@
+"""The data contract with the regions, read from ``expectations/``: kinds, columns, file names.
+
+Adding a kind is adding data: ``expectations/schemas/<jenis>.json`` (columns and types),
+``expectations/<jenis>.json`` (the Great Expectations suite) and ``sql/load/<jenis>/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from etl.settings import PROJECT_ROOT
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+LOAD_SQL_DIR = PROJECT_ROOT / "sql" / "load"
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "kode": pa.string(),
+    "teks": pa.string(),
+    "pilihan": pa.string(),
+    "bilangan": pa.int64(),
+    "rupiah": pa.int64(),
+    "tanggal": pa.date32(),
+}
+POSTGRES_TYPES = {
+    "kode": "text", "teks": "text", "pilihan": "text",
+    "bilangan": "bigint", "rupiah": "bigint", "tanggal": "date",
+}
+PERIOD_PATTERNS = {"tahunan": r"\d{4}", "bulanan": r"\d{4}-(?:0[1-9]|1[0-2])"}
+FILE_NAME = re.compile(
+    r"^(?P<jenis>[a-z][a-z_]*?)_(?P<periode>\d{4}(?:-\d{2})?)(?:_[^/]*)?\.(?P<ext>csv|xlsx|json)$",
+    re.IGNORECASE,
+)
+ROW_COLUMN = "_baris"
+"""The row number as the office sees it in its own file (header is row 1 in a plain file)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    nama: str
+    tipe: str
+    wajib: bool
+    data_pribadi: bool = False
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.tipe]
+
+    @property
+    def postgres_type(self) -> str:
+        return POSTGRES_TYPES[self.tipe]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One submission kind of the contract."""
+
+    jenis: str
+    judul: str
+    pola_periode: str
+    kolom_cakupan: str
+    columns: tuple[Column, ...]
+    derived: tuple[Column, ...]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.nama for c in self.columns if c.wajib]
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.derived
+
+    def arrow_schema(self) -> pa.Schema:
+        fields = [pa.field(ROW_COLUMN, pa.int32(), nullable=False)]
+        fields += [pa.field(c.nama, c.arrow_type) for c in self.all_columns]
+        return pa.schema(fields)
+
+    def period_is_valid(self, periode: str) -> bool:
+        return re.fullmatch(PERIOD_PATTERNS[self.pola_periode], periode) is not None
+
+    @property
+    def suite_path(self) -> Path:
+        return EXPECTATIONS_DIR / f"{self.jenis}.json"
+
+    @property
+    def load_sql_files(self) -> list[Path]:
+        return sorted((LOAD_SQL_DIR / self.jenis).glob("*.sql"))
+
+    def rules_version(self) -> str:
+        """A digest of everything that decides what a file becomes: contract, suite, load SQL.
+
+        A file already processed with the same sha256 under the same rules is skipped.
+        """
+        digest = hashlib.sha256()
+        paths = [EXPECTATIONS_DIR / "schemas" / f"{self.jenis}.json", self.suite_path]
+        paths += self.load_sql_files
+        paths += sorted((PROJECT_ROOT / "etl").glob("*.py"))
+        for path in paths:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+
+def _column(spec: dict) -> Column:
+    return Column(spec["nama"], spec["tipe"], bool(spec.get("wajib", False)),
+                  bool(spec.get("data_pribadi", False)))
+
+
+@functools.cache
+def kinds() -> dict[str, Kind]:
+    """Every kind that has a schema in ``expectations/schemas``."""
+    found = {}
+    for path in sorted((EXPECTATIONS_DIR / "schemas").glob("*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        found[spec["jenis"]] = Kind(
+            jenis=spec["jenis"],
+            judul=spec["judul"],
+            pola_periode=spec["pola_periode"],
+            kolom_cakupan=spec["kolom_cakupan"],
+            columns=tuple(_column(c) for c in spec["kolom"]),
+            derived=tuple(_column(c) for c in spec.get("kolom_turunan", [])),
+        )
+    return found
+
+
+def get_kind(jenis: str) -> Kind:
+    return kinds()[jenis]
+
+
+@dataclass(frozen=True)
+class FileName:
+    jenis: str
+    periode: str
+    ext: str
+
+
+def parse_file_name(name: str) -> FileName | None:
+    """``<jenis>_<periode>[_anything].<csv|xlsx|json>``, or None when it does not follow that."""
+    match = FILE_NAME.match(name)
+    if match is None:
+        return None
+    return FileName(match["jenis"].lower(), match["periode"], match["ext"].lower())
+
+
+def normalise_header(name: object) -> str:
+    """Header cell → snake_case: case, spaces and punctuation do not matter."""
+    text = re.sub(r"[^0-9a-z]+", "_", str(name or "").strip().lower())
+    return text.strip("_")

