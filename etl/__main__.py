@@ -7,7 +7,16 @@ import logging
 import sys
 
 from etl import (
-    extract, landing, load, migrate, pipeline, publish, samples, validate, warehouse_cli,
+    extract,
+    landing,
+    load,
+    migrate,
+    pipeline,
+    publish,
+    runner,
+    samples,
+    validate,
+    warehouse_cli,
 )
 
 
@@ -15,8 +24,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for module in (samples, migrate, landing, extract, validate, load, publish, pipeline,
-                   warehouse_cli):
+    for module in (
+        samples,
+        migrate,
+        landing,
+        extract,
+        validate,
+        load,
+        publish,
+        pipeline,
+        runner,
+        warehouse_cli,
+    ):
         module.register(subparsers)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)

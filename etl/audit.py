@@ -1,10 +1,10 @@
-"""The audit trail: one ``audit.submission`` row per landed file, from discovery to a terminal status."""
+"""The audit trail: one ``audit.submission`` row per landed file, until a terminal status."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path, PurePosixPath
 
 import psycopg
@@ -40,37 +40,55 @@ def parts_of(rel_path: str) -> tuple[date, str, str]:
     return date.fromisoformat(parts[0]), (parts[1] if len(parts) > 2 else ""), parts[-1]
 
 
-def register(conn: psycopg.Connection, rel_path: str, **fields: object) -> int:
-    """Insert or update the submission row of ``rel_path``; return its id (stable across runs)."""
+def register(conn: psycopg.Connection, rel_path: str) -> tuple[int, str]:
+    """The submission row of ``rel_path``, created as 'diproses' when new: (id, status).
+
+    An existing row is left as it is, so a re-run can see what the last run concluded.
+    """
     tanggal, kantor, nama = parts_of(rel_path)
-    values = {"tanggal_tiba": tanggal, "kode_wilayah": kantor, "nama_berkas": nama, **fields}
-    cols = ", ".join(values)
-    params = ", ".join(f"%({k})s" for k in values)
-    updates = ", ".join(f"{k} = excluded.{k}" for k in values)
+    conn.execute(
+        "insert into audit.submission (path, tanggal_tiba, kode_wilayah, nama_berkas, status) "
+        "values (%s, %s, %s, %s, 'diproses') on conflict (path) do nothing",
+        (rel_path, tanggal, kantor, nama),
+    )
     row = conn.execute(
-        f"insert into audit.submission (path, {cols}) values (%(path)s, {params}) "  # noqa: S608
-        f"on conflict (path) do update set {updates} returning submission_id",
-        {"path": rel_path, **values},
+        "select submission_id, status from audit.submission where path = %s", (rel_path,)
     ).fetchone()
     assert row is not None
-    return int(row[0])
+    return int(row[0]), str(row[1])
 
 
 def update(conn: psycopg.Connection, submission_id: int, **fields: object) -> None:
     sets = ", ".join(f"{k} = %({k})s" for k in fields)
     conn.execute(
-        f"update audit.submission set {sets} where submission_id = %(id)s",  # noqa: S608
+        f"update audit.submission set {sets} where submission_id = %(id)s",
         {"id": submission_id, **fields},
     )
 
 
-def reject(conn: psycopg.Connection, submission_id: int, pesan: str, *, system: bool = False,
-           jumlah_baris: int | None = None) -> None:
-    """Terminal 'ditolak' for a whole file, with the reason the office will read."""
-    update(
-        conn, submission_id, status="ditolak", status_validasi="ditolak", pesan=pesan,
-        galat_sistem=system, jumlah_baris=jumlah_baris, jumlah_baris_diterima=0,
-        jumlah_baris_ditolak=jumlah_baris, processed_at=_now(),
+def reject(
+    conn: psycopg.Connection,
+    submission_id: int,
+    pesan: str,
+    *,
+    system: bool = False,
+    jumlah_baris: int | None = None,
+) -> None:
+    """Terminal 'ditolak' for a whole file, with the reason the office will read.
+
+    Written only when it changes something, so re-running an unchanged day changes nothing.
+    """
+    conn.execute(
+        """
+        update audit.submission set
+            status = 'ditolak', status_validasi = 'ditolak', pesan = %(pesan)s,
+            galat_sistem = %(system)s, jumlah_baris = %(rows)s, jumlah_baris_diterima = 0,
+            jumlah_baris_ditolak = %(rows)s, processed_at = now()
+        where submission_id = %(id)s
+            and (status, status_validasi, pesan, galat_sistem, jumlah_baris)
+                is distinct from ('ditolak', 'ditolak', %(pesan)s, %(system)s, %(rows)s)
+        """,
+        {"id": submission_id, "pesan": pesan, "system": system, "rows": jumlah_baris},
     )
 
 
@@ -87,9 +105,9 @@ def get(conn: psycopg.Connection, submission_id: int) -> Submission:
 
 
 def _now() -> object:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 now = _now

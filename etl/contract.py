@@ -29,8 +29,12 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "tanggal": pa.date32(),
 }
 POSTGRES_TYPES = {
-    "kode": "text", "teks": "text", "pilihan": "text",
-    "bilangan": "bigint", "rupiah": "bigint", "tanggal": "date",
+    "kode": "text",
+    "teks": "text",
+    "pilihan": "text",
+    "bilangan": "bigint",
+    "rupiah": "bigint",
+    "tanggal": "date",
 }
 PERIOD_PATTERNS = {"tahunan": r"\d{4}", "bulanan": r"\d{4}-(?:0[1-9]|1[0-2])"}
 FILE_NAME = re.compile(
@@ -107,9 +111,23 @@ class Kind:
         return digest.hexdigest()[:16]
 
 
+def rules_version_without_kind() -> str:
+    """The rules for files that never reach a kind (bad names, unknown kinds): the code."""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_ROOT / "etl").glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(" ".join(sorted(kinds())).encode())
+    return digest.hexdigest()[:16]
+
+
 def _column(spec: dict) -> Column:
-    return Column(spec["nama"], spec["tipe"], bool(spec.get("wajib", False)),
-                  bool(spec.get("data_pribadi", False)))
+    return Column(
+        spec["nama"],
+        spec["tipe"],
+        bool(spec.get("wajib", False)),
+        bool(spec.get("data_pribadi", False)),
+    )
 
 
 @functools.cache

@@ -29,8 +29,13 @@ from etl.settings import get_settings
 CHUNK_ROWS = 50_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 ERROR_SCHEMA = pa.schema(
-    [("baris", pa.int32()), ("kolom", pa.string()), ("nilai", pa.string()),
-     ("kode_aturan", pa.string()), ("alasan", pa.string())]
+    [
+        ("baris", pa.int32()),
+        ("kolom", pa.string()),
+        ("nilai", pa.string()),
+        ("kode_aturan", pa.string()),
+        ("alasan", pa.string()),
+    ]
 )
 TYPE_ERRORS = {
     "bilangan": "bukan bilangan bulat; isi dengan angka saja, tanpa titik, koma atau huruf",
@@ -90,8 +95,9 @@ def read_csv(path: Path) -> RawRows:
         fh.seek(0)
     except UnicodeDecodeError as exc:
         fh.close()
-        raise Rejected("berkas CSV tidak dapat dibaca sebagai teks UTF-8; simpan ulang sebagai "
-                       "'CSV UTF-8'") from exc
+        raise Rejected(
+            "berkas CSV tidak dapat dibaca sebagai teks UTF-8; simpan ulang sebagai 'CSV UTF-8'"
+        ) from exc
     first_line = sample.splitlines()[0] if sample else ""
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(fh, delimiter=delimiter)
@@ -170,8 +176,12 @@ def _convert(text: pa.Array, tipe: str) -> tuple[pa.Array, pa.Array]:
         value = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
     elif tipe == "tanggal":
         ok = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        parsed = pc.strptime(pc.if_else(ok, text, pa.scalar(None, pa.string())),
-                             format="%Y-%m-%d", unit="s", error_is_null=True)
+        parsed = pc.strptime(
+            pc.if_else(ok, text, pa.scalar(None, pa.string())),
+            format="%Y-%m-%d",
+            unit="s",
+            error_is_null=True,
+        )
         value = pc.cast(parsed, pa.date32())
     else:  # pragma: no cover - the schema files are checked by tests
         raise ValueError(f"unknown column type {tipe}")
@@ -179,9 +189,10 @@ def _convert(text: pa.Array, tipe: str) -> tuple[pa.Array, pa.Array]:
     return value, pc.fill_null(bad, False)
 
 
-def to_batch(kind: Kind, header: list[str], chunk: list[tuple[int, list[str | None]]]
-             ) -> tuple[pa.RecordBatch, pa.Table]:
-    """Rows of text cells → a typed record batch of the kind's columns, and the cells that failed."""
+def to_batch(
+    kind: Kind, header: list[str], chunk: list[tuple[int, list[str | None]]]
+) -> tuple[pa.RecordBatch, pa.Table]:
+    """Rows of text cells → a typed batch of the kind's columns, and the cells that failed."""
     position = {name: i for i, name in enumerate(header) if name}
     numbers = pa.array([n for n, _ in chunk], pa.int32())
     arrays: dict[str, pa.Array] = {ROW_COLUMN: numbers}
@@ -195,11 +206,18 @@ def to_batch(kind: Kind, header: list[str], chunk: list[tuple[int, list[str | No
         if pc.any(bad).as_py():
             idx = pc.indices_nonzero(bad)
             count = len(idx)
-            errors.append(pa.table({
-                "baris": pc.take(numbers, idx), "kolom": pa.array([column.nama] * count),
-                "nilai": pc.take(text, idx), "kode_aturan": pa.array([f"tipe_{column.tipe}"] * count),
-                "alasan": pa.array([TYPE_ERRORS[column.tipe]] * count),
-            }, schema=ERROR_SCHEMA))
+            errors.append(
+                pa.table(
+                    {
+                        "baris": pc.take(numbers, idx),
+                        "kolom": pa.array([column.nama] * count),
+                        "nilai": pc.take(text, idx),
+                        "kode_aturan": pa.array([f"tipe_{column.tipe}"] * count),
+                        "alasan": pa.array([TYPE_ERRORS[column.tipe]] * count),
+                    },
+                    schema=ERROR_SCHEMA,
+                )
+            )
     if "skala_menurut_aturan" in {c.nama for c in kind.derived}:
         arrays["skala_menurut_aturan"] = rules.skala_menurut_aturan(
             arrays["tenaga_kerja_laki"], arrays["tenaga_kerja_perempuan"], arrays["nilai_investasi"]
@@ -216,8 +234,9 @@ def map_header(kind: Kind, raw_header: list[str]) -> tuple[list[str], list[str]]
     return header, missing
 
 
-def _chunks(rows: Iterator[tuple[int, list[str | None]]], size: int
-            ) -> Iterator[list[tuple[int, list[str | None]]]]:
+def _chunks(
+    rows: Iterator[tuple[int, list[str | None]]], size: int
+) -> Iterator[list[tuple[int, list[str | None]]]]:
     chunk: list[tuple[int, list[str | None]]] = []
     for number, cells in rows:
         if all(c is None or not str(c).strip() for c in cells):
@@ -230,22 +249,29 @@ def _chunks(rows: Iterator[tuple[int, list[str | None]]], size: int
         yield chunk
 
 
-def write_staged(kind: Kind, raw: RawRows, parquet_path: Path, errors_path: Path,
-                 chunk_rows: int = CHUNK_ROWS) -> tuple[int, list[str]]:
+def write_staged(
+    kind: Kind, raw: RawRows, parquet_path: Path, errors_path: Path, chunk_rows: int = CHUNK_ROWS
+) -> tuple[int, list[str]]:
     """Stream ``raw`` into Parquet; return (data rows, notes for the feedback)."""
     header, missing = map_header(kind, raw.header)
     if missing:
-        raise Rejected("kolom wajib tidak ada: " + ", ".join(missing)
-                       + ". Gunakan judul kolom sesuai templat.")
+        raise Rejected(
+            "kolom wajib tidak ada: " + ", ".join(missing) + ". Gunakan judul kolom sesuai templat."
+        )
     known = {c.nama for c in kind.columns}
-    notes = [f"kolom '{h}' tidak dikenal dan diabaikan" for h, n in zip(raw.header, header)
-             if n and n not in known]
+    notes = [
+        f"kolom '{h}' tidak dikenal dan diabaikan"
+        for h, n in zip(raw.header, header, strict=True)
+        if n and n not in known
+    ]
     if raw.sheet:
         notes.insert(0, f"data dibaca dari lembar '{raw.sheet}'")
     parquet_path.parent.mkdir(parents=True, exist_ok=True)
     total = 0
-    with pq.ParquetWriter(parquet_path, kind.arrow_schema()) as writer, \
-            pq.ParquetWriter(errors_path, ERROR_SCHEMA) as error_writer:
+    with (
+        pq.ParquetWriter(parquet_path, kind.arrow_schema()) as writer,
+        pq.ParquetWriter(errors_path, ERROR_SCHEMA) as error_writer,
+    ):
         for chunk in _chunks(raw.rows, chunk_rows):
             batch, errors = to_batch(kind, header, chunk)
             writer.write_batch(batch)
@@ -264,13 +290,15 @@ def open_landed(landing_dir: Path, rel_path: str) -> Path:
     """The landed file for ``rel_path``, refusing links and anything outside the landing tree."""
     root = landing_dir.resolve()
     candidate = root / rel_path
-    if ".." in Path(rel_path).parts or not candidate.resolve().is_relative_to(root):
+    if ".." in Path(rel_path).parts or Path(rel_path).is_absolute():
         raise Rejected("lokasi berkas di luar zona pendaratan")
     for parent in [candidate, *candidate.parents]:
         if parent == root:
             break
         if parent.is_symlink():
             raise Rejected("tautan simbolik tidak diproses; kirim berkas aslinya")
+    if not candidate.resolve().is_relative_to(root):
+        raise Rejected("lokasi berkas di luar zona pendaratan")
     mode = os.lstat(candidate).st_mode
     if not stat.S_ISREG(mode):
         raise Rejected("bukan berkas biasa")
@@ -288,7 +316,7 @@ def extract(rel_path: str) -> ExtractResult:
 
     settings = get_settings()
     with warehouse.connect() as conn:
-        submission_id = audit.register(conn, rel_path, status="diproses")
+        submission_id, _ = audit.register(conn, rel_path)
         conn.commit()
         try:
             result = _extract(conn, settings.landing_dir, rel_path, submission_id)
@@ -305,42 +333,60 @@ def _extract(conn, landing_dir: Path, rel_path: str, submission_id: int) -> Extr
     sha = audit.sha256_of(path)
     name = contract.parse_file_name(path.name)
     kind = contract.kinds().get(name.jenis) if name else None
-    rules_version = kind.rules_version() if kind else None
+    rules_version = kind.rules_version() if kind else contract.rules_version_without_kind()
     previous = conn.execute(
         "select sha256, versi_aturan, status, galat_sistem from audit.submission "
-        "where submission_id = %s", (submission_id,)
+        "where submission_id = %s",
+        (submission_id,),
     ).fetchone()
-    audit.update(conn, submission_id, sha256=sha, ukuran_byte=size,
-                 jenis=name.jenis if name else None,
-                 periode=name.periode if name else None)
-    if previous and previous[0] == sha and previous[1] == rules_version and rules_version \
-            and previous[2] == "diproses" and not previous[3]:
-        pass  # an earlier attempt died part-way: process it again
-    elif previous and previous[0] == sha and previous[1] == rules_version and rules_version \
-            and previous[2] in audit.TERMINAL and not previous[3]:
+    # Same bytes, same rules, finished without a system error: the outcome cannot differ.
+    if (
+        previous
+        and previous[:2] == (sha, rules_version)
+        and previous[2] in audit.TERMINAL
+        and not previous[3]
+    ):
         return ExtractResult(submission_id, rel_path, "dilewati")
-    audit.update(conn, submission_id, status="diproses", versi_aturan=rules_version,
-                 galat_sistem=False)
+    audit.update(
+        conn,
+        submission_id,
+        sha256=sha,
+        ukuran_byte=size,
+        jenis=name.jenis if name else None,
+        periode=name.periode if name else None,
+        status="diproses",
+        versi_aturan=rules_version,
+        galat_sistem=False,
+    )
     if name is None:
-        raise Rejected("nama berkas tidak sesuai pola <jenis>_<periode>.<csv|xlsx|json>, "
-                       "misalnya unit_ikm_2023.xlsx")
+        raise Rejected(
+            "nama berkas tidak sesuai pola <jenis>_<periode>.<csv|xlsx|json>, "
+            "misalnya unit_ikm_2023.xlsx"
+        )
     if kind is None:
-        raise Rejected(f"jenis '{name.jenis}' tidak dikenal; jenis yang diterima: "
-                       + ", ".join(sorted(contract.kinds())))
+        raise Rejected(
+            f"jenis '{name.jenis}' tidak dikenal; jenis yang diterima: "
+            + ", ".join(sorted(contract.kinds()))
+        )
     if not kind.period_is_valid(name.periode):
-        raise Rejected(f"periode '{name.periode}' tidak sesuai untuk {kind.jenis} "
-                       f"({'TTTT' if kind.pola_periode == 'tahunan' else 'TTTT-BB'})")
+        raise Rejected(
+            f"periode '{name.periode}' tidak sesuai untuk {kind.jenis} "
+            f"({'TTTT' if kind.pola_periode == 'tahunan' else 'TTTT-BB'})"
+        )
     if size > MAX_FILE_BYTES:
-        raise Rejected(f"berkas terlalu besar ({size // (1024 * 1024)} MiB); "
-                       f"batasnya {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        raise Rejected(
+            f"berkas terlalu besar ({size // (1024 * 1024)} MiB); "
+            f"batasnya {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+        )
     reader = READERS.get(name.ext)
     if reader is None:
         raise Rejected(f"format .{name.ext} belum didukung untuk {kind.jenis}")
     parquet_path, errors_path = staged_paths(submission_id)
     rows, notes = write_staged(kind, reader(path), parquet_path, errors_path)
     audit.update(conn, submission_id, jumlah_baris=rows, catatan=notes)
-    return ExtractResult(submission_id, rel_path, "diekstrak", rows, str(parquet_path),
-                         str(errors_path), notes)
+    return ExtractResult(
+        submission_id, rel_path, "diekstrak", rows, str(parquet_path), str(errors_path), notes
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

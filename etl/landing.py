@@ -51,8 +51,9 @@ def discover(tanggal: dt.date, record: bool = True) -> list[str]:
     if record and rejected:
         with warehouse.connect() as conn:
             for path, reason in rejected:
-                submission_id = audit.register(conn, path, status="diproses")
-                audit.reject(conn, submission_id, reason)
+                submission_id, status = audit.register(conn, path)
+                if status == "diproses":  # an earlier run already recorded it otherwise
+                    audit.reject(conn, submission_id, reason)
             conn.commit()
     return files
 

@@ -25,7 +25,9 @@ from etl.validate import staging_table
 log = logging.getLogger(__name__)
 
 
-def _claim_scopes(conn: psycopg.Connection, kind: Kind, submission_id: int, table: str) -> list[str]:
+def _claim_scopes(
+    conn: psycopg.Connection, kind: Kind, submission_id: int, table: str
+) -> list[str]:
     """Record what the submission covers; claim every scope no later submission holds."""
     conn.execute("delete from audit.cakupan_submission where submission_id = %s", (submission_id,))
     conn.execute(
@@ -56,7 +58,9 @@ def _claim_scopes(conn: psycopg.Connection, kind: Kind, submission_id: int, tabl
     return sorted(r[0] for r in rows)
 
 
-def _settle_statuses(conn: psycopg.Connection, jenis: str, periode: str, submission_id: int) -> None:
+def _settle_statuses(
+    conn: psycopg.Connection, jenis: str, periode: str, submission_id: int
+) -> None:
     """An accepted submission that holds no scope any more is 'digantikan'."""
     conn.execute(
         """
@@ -87,7 +91,8 @@ def merge(conn: psycopg.Connection, kind: Kind, submission_id: int, periode: str
     with psycopg.ClientCursor(conn) as cur:
         for path in kind.load_sql_files:
             step = sql.SQL(path.read_text(encoding="utf-8")).format(
-                staging=sql.Identifier("staging", table))
+                staging=sql.Identifier("staging", table)
+            )
             cur.execute(step, params)
     _settle_statuses(conn, kind.jenis, periode, submission_id)
     return won
@@ -102,8 +107,11 @@ def load(submission_id: int) -> dict[str, Any]:
         kind = contract.get_kind(sub.jenis or "")
         with conn.transaction():
             won = merge(conn, kind, submission_id, sub.periode or "")
-        conn.execute(sql.SQL("drop table if exists {}").format(
-            sql.Identifier("staging", staging_table(kind, submission_id))))
+        conn.execute(
+            sql.SQL("drop table if exists {}").format(
+                sql.Identifier("staging", staging_table(kind, submission_id))
+            )
+        )
         status = audit.get(conn, submission_id).status
         conn.commit()
     for suffix in (".parquet", ".galat.parquet"):

@@ -72,7 +72,9 @@ def _sync_kinds(conn: sa.Connection) -> None:
                 """
             ),
             {
-                "jenis": spec["jenis"], "judul": spec["judul"], "pola": spec["pola_periode"],
+                "jenis": spec["jenis"],
+                "judul": spec["judul"],
+                "pola": spec["pola_periode"],
                 "cakupan": spec["kolom_cakupan"],
                 "tenggat": deadline_override(spec["jenis"]) or spec["tenggat_setelah_awal_periode"],
             },

@@ -32,8 +32,42 @@ def run_day(tanggal: dt.date) -> dict[str, Any]:
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("process", help="extract, validate and load one landed file")
     p.add_argument("path", help="path relative to the landing root: <date>/<office>/<file>")
-    p.set_defaults(func=lambda a: print(json.dumps(process_file(a.path), indent=2,
-                                                   default=str)) or 0)
+    p.set_defaults(
+        func=lambda a: print(json.dumps(process_file(a.path), indent=2, default=str)) or 0
+    )
     p = subparsers.add_parser("run-day", help="one arrival day end to end, without Airflow")
     p.add_argument("tanggal", type=dt.date.fromisoformat)
     p.set_defaults(func=lambda a: print(json.dumps(run_day(a.tanggal), indent=2)) or 0)
+
+
+# -- glue for the DAG's tasks: each takes and returns ids, paths and counts only -------------
+
+JAKARTA = "Asia/Jakarta"
+
+
+def arrival_date(logical_date: dt.datetime | None, run_after: dt.datetime | None = None) -> dt.date:
+    """The landing partition a run processes: its logical date, as a date in Asia/Jakarta.
+
+    The nightly run at 01:00 on D+1 has logical date D 01:00 (a data interval ending at its
+    start), so it processes partition D; ``airflow dags test ... D`` does the same.
+    """
+    import zoneinfo
+
+    moment = logical_date or run_after or dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zoneinfo.ZoneInfo(JAKARTA)).date()
+
+
+def validate_extracted(extracted: dict[str, Any]) -> dict[str, Any]:
+    """Validate what extract staged; a file rejected or skipped at extract passes through."""
+    if extracted["status"] != "diekstrak":
+        return extracted
+    return validate.validate(extracted["submission_id"])
+
+
+def load_validated(validated: dict[str, Any]) -> dict[str, Any]:
+    """Load what validation accepted; anything else passes through with its status."""
+    if validated["status"] not in ("diterima", "diterima_sebagian"):
+        return validated
+    return load.load(validated["submission_id"])

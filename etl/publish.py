@@ -38,19 +38,25 @@ def neutralise(value: object) -> str:
 
 
 def feedback_paths(sub: dict[str, Any]) -> tuple[Path, Path]:
-    folder = get_settings().feedback_dir / sub["tanggal_tiba"].isoformat() / (
-        sub["kode_wilayah"] or "_tanpa_kantor")
+    folder = (
+        get_settings().feedback_dir
+        / sub["tanggal_tiba"].isoformat()
+        / (sub["kode_wilayah"] or "_tanpa_kantor")
+    )
     stem = Path(sub["nama_berkas"]).name
     return folder / f"{stem}.umpan_balik.md", folder / f"{stem}.baris_ditolak.csv"
 
 
 def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
     with conn.cursor(row_factory=dict_row) as cur:
-        sub = cur.execute("select * from audit.submission where submission_id = %s",
-                          (submission_id,)).fetchone()
+        sub = cur.execute(
+            "select * from audit.submission where submission_id = %s", (submission_id,)
+        ).fetchone()
         rows = cur.execute(
             "select baris, kolom, nilai, alasan from audit.karantina where submission_id = %s "
-            "order by baris, kolom", (submission_id,)).fetchall()
+            "order by baris, kolom",
+            (submission_id,),
+        ).fetchall()
     assert sub is not None
     report, table = feedback_paths(sub)
     report.parent.mkdir(parents=True, exist_ok=True)
@@ -61,16 +67,23 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
         f"- Tanggal tiba: {sub['tanggal_tiba'].isoformat()}",
         f"- Jenis / periode: {sub['jenis'] or '-'} / {sub['periode'] or '-'}",
         f"- Status: **{STATUS_TEXT.get(sub['status'], sub['status'])}**",
-        f"- Jumlah baris: {sub['jumlah_baris'] or 0}; diterima: {sub['jumlah_baris_diterima'] or 0}; "
+        f"- Jumlah baris: {sub['jumlah_baris'] or 0}; "
+        f"diterima: {sub['jumlah_baris_diterima'] or 0}; "
         f"ditolak: {sub['jumlah_baris_ditolak'] or 0}",
         f"- Keterangan: {sub['pesan'] or '-'}",
     ]
     lines += [f"- Catatan: {note}" for note in sub["catatan"] or []]
     if rows:
-        lines += ["", "## Baris yang bermasalah", "",
-                  "Nomor baris sesuai tampilan berkas Anda di Excel (baris judul kolom = baris 1). "
-                  f"Daftar lengkap juga ada di `{table.name}`.", "",
-                  "| Baris | Kolom | Nilai | Alasan dan cara memperbaiki |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "## Baris yang bermasalah",
+            "",
+            "Nomor baris sesuai tampilan berkas Anda di Excel (baris judul kolom = baris 1). "
+            f"Daftar lengkap juga ada di `{table.name}`.",
+            "",
+            "| Baris | Kolom | Nilai | Alasan dan cara memperbaiki |",
+            "|---|---|---|---|",
+        ]
         for r in rows[:1000]:
             value = neutralise(r["nilai"]).replace("|", "\\|")
             lines.append(f"| {r['baris']} | {r['kolom']} | {value} | {r['alasan']} |")
@@ -94,11 +107,18 @@ def close_unfinished(conn: psycopg.Connection, tanggal: dt.date) -> int:
     They get a terminal status now, flagged as a system error so the next run retries them.
     """
     rows = conn.execute(
-        "select submission_id from audit.submission where tanggal_tiba = %s and status = 'diproses'",
-        (tanggal,)).fetchall()
+        "select submission_id from audit.submission "
+        "where tanggal_tiba = %s and status = 'diproses'",
+        (tanggal,),
+    ).fetchall()
     for (submission_id,) in rows:
-        audit.reject(conn, submission_id, "gangguan sistem saat memproses berkas ini; berkas akan "
-                     "diproses ulang otomatis, Anda tidak perlu mengirim ulang", system=True)
+        audit.reject(
+            conn,
+            submission_id,
+            "gangguan sistem saat memproses berkas ini; berkas akan "
+            "diproses ulang otomatis, Anda tidak perlu mengirim ulang",
+            system=True,
+        )
     return len(rows)
 
 
@@ -110,7 +130,9 @@ def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:
         subs = conn.execute(
             "select submission_id, status, coalesce(jumlah_baris_diterima, 0), "
             "coalesce(jumlah_baris_ditolak, 0) from audit.submission where tanggal_tiba = %s "
-            "order by path", (tanggal,)).fetchall()
+            "order by path",
+            (tanggal,),
+        ).fetchall()
         for submission_id, *_ in subs:
             write_feedback(conn, submission_id)
         summary = {
@@ -124,7 +146,9 @@ def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:
         }
         conn.execute(
             "insert into audit.run (dag_run_id, tanggal_tiba, selesai, ringkasan) "
-            "values (%s, %s, now(), %s)", (dag_run_id, tanggal, json.dumps(summary)))
+            "values (%s, %s, now(), %s)",
+            (dag_run_id, tanggal, json.dumps(summary)),
+        )
         conn.commit()
     return summary
 
@@ -135,4 +159,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=lambda a: print(json.dumps(publish(a.tanggal), indent=2)) or 0)
 
 
-__all__ = ["publish", "write_feedback", "neutralise", "audit"]
+__all__ = ["audit", "neutralise", "publish", "write_feedback"]

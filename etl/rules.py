@@ -27,7 +27,9 @@ def skala_menurut_aturan(
     )
     skala = pc.case_when(
         pc.make_struct(kecil, menengah),
-        pa.scalar("kecil"), pa.scalar("menengah"), pa.scalar("besar"),
+        pa.scalar("kecil"),
+        pa.scalar("menengah"),
+        pa.scalar("besar"),
     )
     unknown = pc.or_(pc.is_null(workers), pc.is_null(nilai_investasi))
     return pc.if_else(unknown, pa.scalar(None, pa.string()), skala)

@@ -63,17 +63,25 @@ def load_suite(kind: Kind):
 
 def suite_parameters(conn: psycopg.Connection, kode_wilayah: str, periode: str) -> dict[str, Any]:
     """Values the suites refer to as ``$PARAMETER``: reference lists, sender's region, period."""
-    kabkota = [r[0] for r in conn.execute(
-        "select kode_wilayah from core.dim_wilayah where tingkat = 'kabkota' order by 1")]
-    kbli = [r[0] for r in conn.execute(
-        "select kode_kbli from core.dim_kbli where tingkat = 'kelompok' order by 1")]
+    kabkota = [
+        r[0]
+        for r in conn.execute(
+            "select kode_wilayah from core.dim_wilayah where tingkat = 'kabkota' order by 1"
+        )
+    ]
+    kbli = [
+        r[0]
+        for r in conn.execute(
+            "select kode_kbli from core.dim_kbli where tingkat = 'kelompok' order by 1"
+        )
+    ]
     if not kabkota or not kbli:
         raise RuntimeError("reference lists are not loaded; run `python -m etl migrate`")
     year = int(periode[:4])
     if len(periode) == 7:
         month = int(periode[5:7])
         start = dt.date(year, month, 1)
-        end = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
     else:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     region = f"^{kode_wilayah}[0-9]{{2}}$" if len(kode_wilayah) == 2 else f"^{kode_wilayah}$"
@@ -114,14 +122,26 @@ def _outcome(validation, row_limit: int = ROW_REASON_LIMIT) -> SuiteOutcome:
         column = kwargs.get("column") or kwargs.get("column_A") or ""
         payload = result.result or {}
         exception = (result.exception_info or {}).get("exception_message")
-        results.append({
-            "expectation": config.type, "kode_aturan": meta.get("kode"), "kolom": column or None,
-            "sukses": bool(result.success),
-            "jumlah_tidak_sesuai": payload.get("unexpected_count"),
-            "hasil": {k: payload[k] for k in ("element_count", "unexpected_count",
-                                              "unexpected_percent", "observed_value")
-                      if k in payload} | ({"galat": exception} if exception else {}),
-        })
+        results.append(
+            {
+                "expectation": config.type,
+                "kode_aturan": meta.get("kode"),
+                "kolom": column or None,
+                "sukses": bool(result.success),
+                "jumlah_tidak_sesuai": payload.get("unexpected_count"),
+                "hasil": {
+                    k: payload[k]
+                    for k in (
+                        "element_count",
+                        "unexpected_count",
+                        "unexpected_percent",
+                        "observed_value",
+                    )
+                    if k in payload
+                }
+                | ({"galat": exception} if exception else {}),
+            }
+        )
         if result.success:
             continue
         if exception:
@@ -134,20 +154,34 @@ def _outcome(validation, row_limit: int = ROW_REASON_LIMIT) -> SuiteOutcome:
             continue
         for item in (payload.get("unexpected_index_list") or [])[:row_limit]:
             value = item.get(column)
-            failures.append(Failure(int(item[ROW_COLUMN]), column,
-                                    None if value is None else str(value),
-                                    meta.get("kode", config.type), reason))
+            failures.append(
+                Failure(
+                    int(item[ROW_COLUMN]),
+                    column,
+                    None if value is None else str(value),
+                    meta.get("kode", config.type),
+                    reason,
+                )
+            )
+    # GX does not keep the suite's order; a stable one keeps audit rows comparable across runs.
+    results.sort(key=lambda r: (r["expectation"], r["kolom"] or "", r["kode_aturan"] or ""))
     return SuiteOutcome(file_errors, failures, results)
 
 
 def validate_frame(kind: Kind, frame, parameters: dict[str, Any]) -> SuiteOutcome:
     """Run the kind's suite on a pandas frame (tests, debugging)."""
     context = _context()
-    batch = (context.data_sources.add_pandas("berkas").add_dataframe_asset("baris")
-             .add_batch_definition_whole_dataframe("semua")
-             .get_batch(batch_parameters={"dataframe": frame}))
-    return _outcome(batch.validate(load_suite(kind), expectation_parameters=parameters,
-                                   result_format=RESULT_FORMAT))
+    batch = (
+        context.data_sources.add_pandas("berkas")
+        .add_dataframe_asset("baris")
+        .add_batch_definition_whole_dataframe("semua")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    return _outcome(
+        batch.validate(
+            load_suite(kind), expectation_parameters=parameters, result_format=RESULT_FORMAT
+        )
+    )
 
 
 def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteOutcome:
@@ -155,10 +189,16 @@ def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteO
     context = _context()
     url = warehouse.warehouse_url().render_as_string(hide_password=False)
     source = context.data_sources.add_sql("gudang", connection_string=url)
-    batch = (source.add_table_asset("baris", table_name=table, schema_name="staging")
-             .add_batch_definition_whole_table("semua").get_batch())
-    return _outcome(batch.validate(load_suite(kind), expectation_parameters=parameters,
-                                   result_format=RESULT_FORMAT))
+    batch = (
+        source.add_table_asset("baris", table_name=table, schema_name="staging")
+        .add_batch_definition_whole_table("semua")
+        .get_batch()
+    )
+    return _outcome(
+        batch.validate(
+            load_suite(kind), expectation_parameters=parameters, result_format=RESULT_FORMAT
+        )
+    )
 
 
 # -- staging --------------------------------------------------------------------------------
@@ -171,15 +211,21 @@ def staging_table(kind: Kind, submission_id: int) -> str:
 def copy_to_staging(conn: psycopg.Connection, kind: Kind, table: str, parquet: Path) -> int:
     """Create ``staging.<table>`` and stream the Parquet file into it with COPY."""
     ident = sql.Identifier("staging", table)
-    columns = [sql.SQL("{} {}").format(sql.Identifier(c.nama), sql.SQL(c.postgres_type))
-               for c in kind.all_columns]
+    columns = [
+        sql.SQL("{} {}").format(sql.Identifier(c.nama), sql.SQL(c.postgres_type))
+        for c in kind.all_columns
+    ]
     conn.execute(sql.SQL("drop table if exists {}").format(ident))
-    conn.execute(sql.SQL(
-        "create unlogged table {} ({} integer primary key, {}, _karantina boolean not null "
-        "default false)").format(ident, sql.Identifier(ROW_COLUMN), sql.SQL(", ").join(columns)))
+    conn.execute(
+        sql.SQL(
+            "create unlogged table {} ({} integer primary key, {}, _karantina boolean not null "
+            "default false)"
+        ).format(ident, sql.Identifier(ROW_COLUMN), sql.SQL(", ").join(columns))
+    )
     names = [ROW_COLUMN] + [c.nama for c in kind.all_columns]
     copy = sql.SQL("copy {} ({}) from stdin (format csv)").format(
-        ident, sql.SQL(", ").join(map(sql.Identifier, names)))
+        ident, sql.SQL(", ").join(map(sql.Identifier, names))
+    )
     rows = 0
     options = pacsv.WriteOptions(include_header=False)
     with conn.cursor() as cur, cur.copy(copy) as sink:
@@ -235,34 +281,59 @@ def validate(submission_id: int) -> dict[str, Any]:
         bad = sorted({f.baris for f in failures})
         status, message = decide(total, len(bad), outcome.file_errors, settings.max_bad_row_share)
         _record(conn, submission_id, outcome, failures)
-        conn.execute(sql.SQL("update {} set _karantina = true where {} = any(%s)").format(
-            sql.Identifier("staging", table), sql.Identifier(ROW_COLUMN)), (bad,))
-        fields = dict(status_validasi=status, pesan=message, jumlah_baris=total,
-                      jumlah_baris_ditolak=len(bad) if status != "ditolak" else total,
-                      jumlah_baris_diterima=total - len(bad) if status != "ditolak" else 0)
+        conn.execute(
+            sql.SQL("update {} set _karantina = true where {} = any(%s)").format(
+                sql.Identifier("staging", table), sql.Identifier(ROW_COLUMN)
+            ),
+            (bad,),
+        )
+        fields = dict(
+            status_validasi=status,
+            pesan=message,
+            jumlah_baris=total,
+            jumlah_baris_ditolak=len(bad) if status != "ditolak" else total,
+            jumlah_baris_diterima=total - len(bad) if status != "ditolak" else 0,
+        )
         if status == "ditolak":
             fields |= dict(status="ditolak", processed_at=audit.now())
             conn.execute(sql.SQL("drop table {}").format(sql.Identifier("staging", table)))
         audit.update(conn, submission_id, **fields)
         conn.commit()
-    return {"submission_id": submission_id, "status": status, "jumlah_baris": total,
-            "jumlah_baris_ditolak": len(bad)}
+    return {
+        "submission_id": submission_id,
+        "status": status,
+        "jumlah_baris": total,
+        "jumlah_baris_ditolak": len(bad),
+    }
 
 
-def _record(conn: psycopg.Connection, submission_id: int, outcome: SuiteOutcome,
-            failures: list[Failure]) -> None:
+def _record(
+    conn: psycopg.Connection, submission_id: int, outcome: SuiteOutcome, failures: list[Failure]
+) -> None:
     conn.execute("delete from audit.hasil_validasi where submission_id = %s", (submission_id,))
     conn.execute("delete from audit.karantina where submission_id = %s", (submission_id,))
     with conn.cursor() as cur:
         cur.executemany(
             "insert into audit.hasil_validasi (submission_id, urutan, expectation, kode_aturan, "
             "kolom, sukses, jumlah_tidak_sesuai, hasil) values (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [(submission_id, i, r["expectation"], r["kode_aturan"], r["kolom"], r["sukses"],
-              r["jumlah_tidak_sesuai"], json.dumps(r["hasil"], default=str))
-             for i, r in enumerate(outcome.results)],
+            [
+                (
+                    submission_id,
+                    i,
+                    r["expectation"],
+                    r["kode_aturan"],
+                    r["kolom"],
+                    r["sukses"],
+                    r["jumlah_tidak_sesuai"],
+                    json.dumps(r["hasil"], default=str),
+                )
+                for i, r in enumerate(outcome.results)
+            ],
         )
-        with cur.copy("copy audit.karantina (submission_id, baris, kolom, nilai, kode_aturan, "
-                      "alasan) from stdin") as sink:
+        with cur.copy(
+            "copy audit.karantina (submission_id, baris, kolom, nilai, kode_aturan, "
+            "alasan) from stdin"
+        ) as sink:
             unreadable = {(f.baris, f.kolom) for f in failures if f.kode_aturan.startswith("tipe_")}
             seen = set()
             for f in failures:
@@ -273,12 +344,12 @@ def _record(conn: psycopg.Connection, submission_id: int, outcome: SuiteOutcome,
                     continue
                 if key not in seen:
                     seen.add(key)
-                    sink.write_row((submission_id, f.baris, f.kolom, f.nilai, f.kode_aturan,
-                                    f.alasan))
+                    sink.write_row(
+                        (submission_id, f.baris, f.kolom, f.nilai, f.kode_aturan, f.alasan)
+                    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("validate", help="validate one extracted submission")
     p.add_argument("submission_id", type=int)
     p.set_defaults(func=lambda a: print(json.dumps(validate(a.submission_id), indent=2)) or 0)
-

@@ -68,7 +68,9 @@ def _is_root() -> bool:
 def _embedded_url(database: str, driver: str) -> URL:
     socket_dir = start_embedded()
     return URL.create(
-        f"postgresql+{driver}", username="postgres", database=database,
+        f"postgresql+{driver}",
+        username="postgres",
+        database=database,
         query={"host": str(socket_dir)},
     )
 
@@ -104,8 +106,10 @@ def warehouse_url() -> URL:
 def airflow_metadata_url() -> URL:
     """Airflow's metadata database: a separate database on the warehouse's server."""
     wh = warehouse_url()
-    url = wh.set(drivername="postgresql+psycopg2", database=f"{AIRFLOW_DB}_{wh.database}"
-                 if wh.database != WAREHOUSE_DB else AIRFLOW_DB)
+    url = wh.set(
+        drivername="postgresql+psycopg2",
+        database=f"{AIRFLOW_DB}_{wh.database}" if wh.database != WAREHOUSE_DB else AIRFLOW_DB,
+    )
     _ensure_database(url)
     return url
 

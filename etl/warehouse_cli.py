@@ -27,8 +27,11 @@ def _run(args: argparse.Namespace) -> int:
     elif args.action == "url":
         print(warehouse.warehouse_url().render_as_string(hide_password=True))
     elif args.action == "stop":
-        print("embedded PostgreSQL stopped" if warehouse.stop_embedded()
-              else "embedded PostgreSQL was not running")
+        print(
+            "embedded PostgreSQL stopped"
+            if warehouse.stop_embedded()
+            else "embedded PostgreSQL was not running"
+        )
     elif args.action == "psql":
         os.execvp(_psql_binary(), [_psql_binary(), warehouse.libpq_dsn()])
     return 0

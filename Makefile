@@ -1,0 +1,60 @@
+# The project's commands. `make run` and `make test` set everything up on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+UV_VERSION := 0.13.8
+
+.PHONY: help venv run test test-unit test-integration test-dags lint format stop requirements clean
+
+help:
+	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
+	@echo "make test   - every test tier (unit, suite, integration, dags)"
+	@echo "make stop   - stop the embedded PostgreSQL"
+	@echo "make lint   - ruff check and format check"
+
+# The venv is (re)installed only when requirements.txt changes.
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	@echo "• installing pinned packages into $(VENV) (first run only)"
+	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+venv: $(STAMP)
+
+run: venv
+	@$(BIN)/python -m etl run
+
+test: venv
+	@$(BIN)/python -m pytest
+
+test-unit: venv
+	@$(BIN)/python -m pytest -m "unit or suite"
+
+test-integration: venv
+	@$(BIN)/python -m pytest -m integration
+
+test-dags: venv
+	@$(BIN)/python -m pytest -m dags
+
+lint: venv
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: venv
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m etl warehouse stop; fi
+
+# Recompile the pins from requirements.in (Airflow's constraints file is not reachable here).
+requirements: venv
+	@$(BIN)/uv pip compile -q requirements.in -o requirements.txt --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu
+
+clean: stop
+	rm -rf .state
