@@ -6,11 +6,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run test test-deps test-unit test-integration test-dags lint format stop requirements clean
+.PHONY: help venv run psql test test-deps test-unit test-integration test-dags lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
 	@echo "make test   - every test tier (unit, suite, integration, dags)"
+	@echo "make psql   - psql on the warehouse"
 	@echo "make stop   - stop the embedded PostgreSQL"
 	@echo "make lint   - ruff check and format check"
 
@@ -52,6 +53,9 @@ lint: venv
 format: venv
 	@$(BIN)/ruff format .
 	@$(BIN)/ruff check --fix .
+
+psql: venv
+	@$(BIN)/python -m etl warehouse psql
 
 stop:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m etl warehouse stop; fi

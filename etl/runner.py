@@ -46,18 +46,20 @@ def _ensure_landing() -> Path:
 def _progress(conn, day: dt.date, shown: set[int]) -> None:
     rows = conn.execute(
         "select submission_id, path, status, coalesce(jumlah_baris_diterima, 0), "
-        "coalesce(jumlah_baris_ditolak, 0) from audit.submission "
+        "coalesce(jumlah_baris_ditolak, 0), pesan from audit.submission "
         "where tanggal_tiba = %s and status <> 'diproses' and processed_at is not null "
         "order by processed_at",
         (day,),
     ).fetchall()
-    for submission_id, path, status, ok, bad in rows:
-        if submission_id not in shown:
-            shown.add(submission_id)
-            _print(
-                f"    {STATUS_MARK.get(status, '?')} {path:<52} {status:<18} "
-                f"{ok:>7} diterima {bad:>5} ditolak"
-            )
+    for submission_id, path, status, ok, bad, pesan in rows:
+        if submission_id in shown:
+            continue
+        shown.add(submission_id)
+        mark = STATUS_MARK.get(status, "?")
+        if status == "ditolak":
+            _print(f"    {mark} {path:<52} {status:<18} {(pesan or '')[:70]}")
+        else:
+            _print(f"    {mark} {path:<52} {status:<18} {ok:>7} diterima {bad:>5} ditolak")
     conn.commit()
 
 
@@ -110,9 +112,7 @@ def summary(days: list[dt.date], log_path: Path, started: float, failed: list[dt
     )
     _print(f"  feedback reports   {settings.feedback_dir}/<date>/<office>/")
     _print(f"  Airflow log        {log_path}")
-    from etl.warehouse_cli import psql_command
-
-    _print(f"  open the warehouse {psql_command()}")
+    _print("  open the warehouse make psql")
     if failed:
         _print(f"  FAILED days        {', '.join(map(str, failed))} (see the Airflow log)")
 
