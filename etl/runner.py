@@ -105,7 +105,7 @@ def summary(days: list[dt.date], log_path: Path, started: float, failed: list[dt
         f"{time.monotonic() - started:.0f} s"
     )
     _print(f"  files              {files}: " + ", ".join(f"{r[0]} {r[1]}" for r in rows))
-    _print(f"  rows loaded        {sum(r[2] for r in rows)}")
+    _print(f"  rows accepted      {sum(r[2] for r in rows)} (later corrections replace some)")
     _print(f"  rows rejected      {sum(r[3] for r in rows)} (quarantined in audit.karantina)")
     _print(
         f"  warehouse now      {units[0]} IKM units in {units[1]} kab/kota (mart.ikm_per_wilayah)"
