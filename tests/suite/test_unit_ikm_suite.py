@@ -10,12 +10,12 @@ import json
 
 import pytest
 
-from etl import contract, extract, validate
+from etl import extract, validate
+from tests.factories import HEADER, UNIT_IKM, unit_ikm_row
 
 pytestmark = pytest.mark.suite
 
-KIND = contract.get_kind("unit_ikm")
-HEADER = [c.nama for c in KIND.columns]
+KIND = UNIT_IKM
 SUITE = json.loads(KIND.suite_path.read_text())["expectations"]
 PARAMS = {
     "kode_kabkota_referensi": ["3201", "3202", "3273", "3578"],
@@ -28,30 +28,8 @@ PARAMS = {
 
 
 def row(nib: str | None, **overrides: str | None) -> list[str | None]:
-    values = {
-        "nib": nib,
-        "nama_usaha": "UD Maju",
-        "nama_pemilik": "Siti",
-        "nik_pemilik": None,
-        "no_telepon": "081234567890",
-        "alamat": "Jl. Merdeka 1",
-        "kode_kabkota": "3201",
-        "kbli": "10792",
-        "produk_utama": "roti",
-        "skala": "kecil",
-        "tenaga_kerja_laki": "3",
-        "tenaga_kerja_perempuan": "2",
-        "nilai_investasi": "50000000",
-        "nilai_produksi_setahun": "120000000",
-        "tahun_berdiri": "2010",
-        "terdaftar_siinas": "ya",
-        "sertifikat_tkdn_ik": "tidak",
-        "penjualan_online": "ya",
-        "kode_sentra": None,
-        "tanggal_pendataan": "2023-05-30",
-    }
-    values.update(overrides)
-    return [values[h] for h in HEADER]
+    values = unit_ikm_row(nib, **overrides)
+    return [values[h] or None for h in HEADER]
 
 
 def frame(rows: list[list[str | None]], drop: str | None = None):

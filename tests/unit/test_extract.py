@@ -7,39 +7,13 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from etl import contract, extract
+from etl import extract
+from tests.factories import HEADER, UNIT_IKM, unit_ikm_row
 
 pytestmark = pytest.mark.unit
 
-KIND = contract.get_kind("unit_ikm")
-HEADER = [c.nama for c in KIND.columns]
-
-
-def good_row(nib: str = "1234567890123", **overrides: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "nib": nib,
-        "nama_usaha": "UD Maju",
-        "nama_pemilik": "Siti",
-        "nik_pemilik": "",
-        "no_telepon": "081234567890",
-        "alamat": "Jl. Merdeka 1",
-        "kode_kabkota": "3201",
-        "kbli": "10792",
-        "produk_utama": "roti",
-        "skala": "kecil",
-        "tenaga_kerja_laki": "3",
-        "tenaga_kerja_perempuan": "2",
-        "nilai_investasi": "50000000",
-        "nilai_produksi_setahun": "120000000",
-        "tahun_berdiri": "2010",
-        "terdaftar_siinas": "ya",
-        "sertifikat_tkdn_ik": "tidak",
-        "penjualan_online": "Ya",
-        "kode_sentra": "",
-        "tanggal_pendataan": "2023-05-30",
-    }
-    row.update(overrides)
-    return row
+KIND = UNIT_IKM
+good_row = unit_ikm_row
 
 
 def write_csv(
