@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ ROW_REASON_LIMIT = 200_000
 
 @dataclass(frozen=True)
 class Failure:
+    """One quarantined cell: the row as the office sees it, the column, the value, why."""
+
     baris: int
     kolom: str
     nilai: str | None
@@ -43,13 +46,39 @@ class Failure:
     alasan: str
 
 
+@dataclass(frozen=True)
+class FailedExpectation:
+    """A row-level expectation that failed, with how to find every row it flagged.
+
+    GX returns at most a few hundred unexpected rows per expectation; on SQL it also returns
+    the query that selects all of them (``unexpected_index_query``), which the pipeline runs
+    itself so that no bad row goes unreported. On pandas only the returned rows exist.
+    """
+
+    kolom: str
+    kode_aturan: str
+    alasan: str
+    jumlah: int
+    rows: tuple[tuple[int, str | None], ...] = ()
+    query: str | None = None
+
+
 @dataclass
 class SuiteOutcome:
     """What a suite run says, engine-independent."""
 
     file_errors: list[str]
-    failures: list[Failure]
+    failed: list[FailedExpectation]
     results: list[dict[str, Any]]
+
+    @property
+    def failures(self) -> list[Failure]:
+        """The flagged cells that GX returned itself (all of them on small frames)."""
+        return [
+            Failure(baris, f.kolom, nilai, f.kode_aturan, f.alasan)
+            for f in self.failed
+            for baris, nilai in f.rows
+        ]
 
 
 # -- the suite ------------------------------------------------------------------------------
@@ -105,22 +134,30 @@ def _context():
     return context
 
 
-RESULT_FORMAT = {
-    "result_format": "COMPLETE",
-    "unexpected_index_column_names": [ROW_COLUMN],
-    "return_unexpected_index_query": False,
-}
+def _result_format(engine: str) -> dict[str, Any]:
+    return {
+        "result_format": "COMPLETE",
+        "unexpected_index_column_names": [ROW_COLUMN],
+        "return_unexpected_index_query": engine == "sql",
+        # pandas returns this many flagged rows; SQL returns a few and the query for the rest
+        "partial_unexpected_count": ROW_REASON_LIMIT if engine == "pandas" else 20,
+    }
 
 
-def _outcome(validation, row_limit: int = ROW_REASON_LIMIT) -> SuiteOutcome:
+def _summary(payload: dict[str, Any], exception: str | None) -> dict[str, Any]:
+    keys = ("element_count", "unexpected_count", "unexpected_percent", "observed_value")
+    kept = {k: payload[k] for k in keys if k in payload}
+    return kept | ({"galat": exception} if exception else {})
+
+
+def _outcome(validation) -> SuiteOutcome:
     file_errors: list[str] = []
-    failures: list[Failure] = []
+    failed: list[FailedExpectation] = []
     results = []
     for result in validation.results:
         config = result.expectation_config
         meta = config.meta or {}
-        kwargs = config.kwargs
-        column = kwargs.get("column") or kwargs.get("column_A") or ""
+        column = config.kwargs.get("column") or config.kwargs.get("column_A") or ""
         payload = result.result or {}
         exception = (result.exception_info or {}).get("exception_message")
         results.append(
@@ -130,17 +167,7 @@ def _outcome(validation, row_limit: int = ROW_REASON_LIMIT) -> SuiteOutcome:
                 "kolom": column or None,
                 "sukses": bool(result.success),
                 "jumlah_tidak_sesuai": payload.get("unexpected_count"),
-                "hasil": {
-                    k: payload[k]
-                    for k in (
-                        "element_count",
-                        "unexpected_count",
-                        "unexpected_percent",
-                        "observed_value",
-                    )
-                    if k in payload
-                }
-                | ({"galat": exception} if exception else {}),
+                "hasil": _summary(payload, exception),
             }
         )
         if result.success:
@@ -153,20 +180,24 @@ def _outcome(validation, row_limit: int = ROW_REASON_LIMIT) -> SuiteOutcome:
         if meta.get("tingkat") == "berkas":
             file_errors.append(reason)
             continue
-        for item in (payload.get("unexpected_index_list") or [])[:row_limit]:
-            value = item.get(column)
-            failures.append(
-                Failure(
-                    int(item[ROW_COLUMN]),
-                    column,
-                    None if value is None else str(value),
-                    meta.get("kode", config.type),
-                    reason,
-                )
+        rows = tuple(
+            (int(item[ROW_COLUMN]), None if item.get(column) is None else str(item[column]))
+            for item in payload.get("unexpected_index_list") or []
+        )
+        query = payload.get("unexpected_index_query")
+        failed.append(
+            FailedExpectation(
+                column,
+                meta.get("kode", config.type),
+                reason,
+                int(payload.get("unexpected_count") or len(rows)),
+                rows,
+                query if isinstance(query, str) else None,
             )
+        )
     # GX does not keep the suite's order; a stable one keeps audit rows comparable across runs.
     results.sort(key=lambda r: (r["expectation"], r["kolom"] or "", r["kode_aturan"] or ""))
-    return SuiteOutcome(file_errors, failures, results)
+    return SuiteOutcome(file_errors, failed, results)
 
 
 def validate_frame(kind: Kind, frame, parameters: dict[str, Any]) -> SuiteOutcome:
@@ -180,7 +211,9 @@ def validate_frame(kind: Kind, frame, parameters: dict[str, Any]) -> SuiteOutcom
     )
     return _outcome(
         batch.validate(
-            load_suite(kind), expectation_parameters=parameters, result_format=RESULT_FORMAT
+            load_suite(kind),
+            expectation_parameters=parameters,
+            result_format=_result_format("pandas"),
         )
     )
 
@@ -201,7 +234,9 @@ def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteO
     )
     return _outcome(
         batch.validate(
-            load_suite(kind), expectation_parameters=parameters, result_format=RESULT_FORMAT
+            load_suite(kind),
+            expectation_parameters=parameters,
+            result_format=_result_format("sql"),
         )
     )
 
@@ -276,28 +311,21 @@ def validate(submission_id: int) -> dict[str, Any]:
         sub = audit.get(conn, submission_id)
         kind = contract.get_kind(sub.jenis or "")
         table = staging_table(kind, submission_id)
-        parquet = settings.staging_dir / f"{submission_id}.parquet"
-        total = copy_to_staging(conn, kind, table, parquet)
-        params = suite_parameters(conn, sub.kode_wilayah, sub.periode or "")
-        conn.commit()
-        outcome = validate_table(kind, table, params)
-        failures = read_type_errors(settings.staging_dir / f"{submission_id}.galat.parquet")
-        failures += outcome.failures
-        bad = sorted({f.baris for f in failures})
-        status, message = decide(total, len(bad), outcome.file_errors, settings.max_bad_row_share)
-        _record(conn, submission_id, outcome, failures)
-        conn.execute(
-            sql.SQL("update {} set _karantina = true where {} = any(%s)").format(
-                sql.Identifier("staging", table), sql.Identifier(ROW_COLUMN)
-            ),
-            (bad,),
+        total = copy_to_staging(
+            conn, kind, table, settings.staging_dir / f"{submission_id}.parquet"
         )
-        fields = dict(
+        params = suite_parameters(conn, sub.kode_wilayah, sub.periode or "")
+        conn.commit()  # GX reads the staging table over its own connection
+        outcome = validate_table(kind, table, params)
+        type_errors = read_type_errors(settings.staging_dir / f"{submission_id}.galat.parquet")
+        bad = _record(conn, submission_id, table, outcome, type_errors)
+        status, message = decide(total, bad, outcome.file_errors, settings.max_bad_row_share)
+        fields: dict[str, Any] = dict(
             status_validasi=status,
             pesan=message,
             jumlah_baris=total,
-            jumlah_baris_ditolak=len(bad) if status != "ditolak" else total,
-            jumlah_baris_diterima=total - len(bad) if status != "ditolak" else 0,
+            jumlah_baris_ditolak=bad if status != "ditolak" else total,
+            jumlah_baris_diterima=total - bad if status != "ditolak" else 0,
         )
         if status == "ditolak":
             fields |= dict(status="ditolak", processed_at=audit.now())
@@ -308,13 +336,55 @@ def validate(submission_id: int) -> dict[str, Any]:
         "submission_id": submission_id,
         "status": status,
         "jumlah_baris": total,
-        "jumlah_baris_ditolak": len(bad),
+        "jumlah_baris_ditolak": bad,
     }
 
 
+_PY_DATE = re.compile(r"datetime\.date\((\d{1,4}), (\d{1,2}), (\d{1,2})\)")
+
+
+def executable_query(query: str) -> str:
+    """GX's ``unexpected_index_query`` made runnable on PostgreSQL.
+
+    GX 1.24 renders bound parameters as literals with Python's repr: dates become
+    ``datetime.date(2023, 1, 1)`` and strings holding a quote come out in double quotes (an
+    identifier in SQL). Dates are rewritten as SQL date literals; a double-quoted literal is
+    refused rather than guessed (the suites' parameters are codes, regexes and dates).
+    """
+    fixed = _PY_DATE.sub(
+        lambda m: "DATE '{:04d}-{:02d}-{:02d}'".format(*map(int, m.groups())),
+        query.strip().rstrip(";"),
+    )
+    if '"' in fixed:
+        raise ValueError(f"GX query has a double-quoted literal; cannot run it safely: {fixed}")
+    return fixed
+
+
+QUARANTINE_FROM_QUERY = """
+insert into audit.karantina (submission_id, baris, kolom, nilai, kode_aturan, alasan)
+select %(id)s, q.{row}, %(kolom)s, q.{value}::text, %(kode)s, %(alasan)s
+from ({query}) as q
+where not (
+    %(kode)s = 'wajib_diisi'
+    and exists (
+        -- a cell that did not convert is null in the table: its first reason is enough
+        select 1 from audit.karantina as k
+        where k.submission_id = %(id)s and k.baris = q.{row} and k.kolom = %(kolom)s
+            and k.kode_aturan like 'tipe\\_%%'
+    )
+)
+on conflict do nothing
+"""
+
+
 def _record(
-    conn: psycopg.Connection, submission_id: int, outcome: SuiteOutcome, failures: list[Failure]
-) -> None:
+    conn: psycopg.Connection,
+    submission_id: int,
+    table: str,
+    outcome: SuiteOutcome,
+    type_errors: list[Failure],
+) -> int:
+    """Store the suite's results and every quarantined cell; return the number of bad rows."""
     conn.execute("delete from audit.hasil_validasi where submission_id = %s", (submission_id,))
     conn.execute("delete from audit.karantina where submission_id = %s", (submission_id,))
     with conn.cursor() as cur:
@@ -339,19 +409,39 @@ def _record(
             "copy audit.karantina (submission_id, baris, kolom, nilai, kode_aturan, "
             "alasan) from stdin"
         ) as sink:
-            unreadable = {(f.baris, f.kolom) for f in failures if f.kode_aturan.startswith("tipe_")}
-            seen = set()
-            for f in failures:
-                key = (f.baris, f.kolom, f.kode_aturan)
-                # A cell that failed to convert is null in the table and fails not-null too;
-                # the office needs only the first reason.
-                if f.kode_aturan == "wajib_diisi" and (f.baris, f.kolom) in unreadable:
-                    continue
-                if key not in seen:
-                    seen.add(key)
-                    sink.write_row(
-                        (submission_id, f.baris, f.kolom, f.nilai, f.kode_aturan, f.alasan)
-                    )
+            for f in type_errors:
+                sink.write_row((submission_id, f.baris, f.kolom, f.nilai, f.kode_aturan, f.alasan))
+    for failed in outcome.failed:
+        if failed.query is None:
+            raise RuntimeError(f"GX returned no query for {failed.kode_aturan} on {failed.kolom}")
+        statement = sql.SQL(QUARANTINE_FROM_QUERY).format(
+            row=sql.Identifier(ROW_COLUMN),
+            value=sql.Identifier(failed.kolom),
+            query=sql.SQL(executable_query(failed.query).replace("%", "%%")),
+        )
+        with psycopg.ClientCursor(conn) as cur:
+            cur.execute(
+                statement,
+                {
+                    "id": submission_id,
+                    "kolom": failed.kolom,
+                    "kode": failed.kode_aturan,
+                    "alasan": failed.alasan,
+                },
+            )
+    ident = sql.Identifier("staging", table)
+    conn.execute(
+        sql.SQL(
+            "update {} as t set _karantina = true where exists (select 1 from audit.karantina as k "
+            "where k.submission_id = %s and k.baris = t.{})"
+        ).format(ident, sql.Identifier(ROW_COLUMN)),
+        (submission_id,),
+    )
+    (bad,) = conn.execute(
+        "select count(distinct baris) from audit.karantina where submission_id = %s",
+        (submission_id,),
+    ).fetchone()
+    return int(bad)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -200,3 +200,66 @@ def test_feedback_names_every_bad_row_in_indonesian(warehouse, sample_manifest):
         assert f"| {number} |" in report
     table = (folder / f"{partly.path.name}.baris_ditolak.csv").read_text(encoding="utf-8-sig")
     assert table.splitlines()[0] == "baris;kolom;nilai;alasan"
+
+
+def _resend_with_bad_rows(sample_manifest, day: dt.date, bad_share: float) -> str:
+    """Office 1271 resends its register on ``day`` with a share of rows broken."""
+    import csv
+    import os
+    from pathlib import Path
+
+    landing = Path(os.environ["IKM_LANDING_DIR"])
+    original = next(f for f in sample_manifest if f.kode_wilayah == "1271")
+    with (landing / original.path).open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows[: int(len(rows) * bad_share)]:
+        row["kbli"] = "46100"  # trade, not manufacturing
+    target = landing / day.isoformat() / "1271" / "unit_ikm_2023_revisi.csv"
+    target.parent.mkdir(parents=True)
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return str(target.relative_to(landing))
+
+
+def test_too_many_bad_rows_reject_the_file_and_keep_what_was_there(warehouse, sample_manifest):
+    pipeline.run_day(DAY1)
+    before = query(
+        warehouse, "select * from mart.ikm_per_wilayah where kode_kabkota = '1271' order by skala"
+    )
+    later = dt.date(2024, 5, 2)
+    path = _resend_with_bad_rows(sample_manifest, later, 0.3)
+    pipeline.run_day(later)
+    (status, rows, bad, pesan) = query(
+        warehouse,
+        "select status, jumlah_baris, jumlah_baris_ditolak, pesan "
+        "from audit.submission where path = %s",
+        (path,),
+    )[0]
+    assert status == "ditolak" and bad == rows and "melebihi batas 20%" in pesan, (
+        status,
+        rows,
+        bad,
+        pesan,
+    )
+    (quarantined,) = query(
+        warehouse,
+        "select count(*) from audit.karantina k join "
+        "audit.submission s using (submission_id) where s.path = %s",
+        (path,),
+    )[0]
+    assert quarantined == int(rows * 0.3)  # every bad row is named for the office
+    after = query(
+        warehouse, "select * from mart.ikm_per_wilayah where kode_kabkota = '1271' order by skala"
+    )
+    assert after == before  # a rejected submission supersedes nothing
+
+
+def test_the_bad_row_threshold_is_a_setting(warehouse, sample_manifest, monkeypatch):
+    monkeypatch.setenv("IKM_BATAS_BARIS_BURUK", "0.5")
+    later = dt.date(2024, 5, 2)
+    path = _resend_with_bad_rows(sample_manifest, later, 0.3)
+    pipeline.run_day(later)
+    (status,) = query(warehouse, "select status from audit.submission where path = %s", (path,))[0]
+    assert status == "diterima_sebagian"

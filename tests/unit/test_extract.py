@@ -164,3 +164,17 @@ def test_symlink_and_escape_are_refused(tmp_path):
         extract.open_landed(landing, "2024-03-04/32/unit_ikm_2023.csv")
     with pytest.raises(extract.Rejected, match="di luar"):
         extract.open_landed(landing, "../outside.csv")
+
+
+def test_gx_index_queries_are_made_runnable_or_refused():
+    from etl.validate import executable_query
+
+    query = (
+        "SELECT _baris, d \nFROM staging.t \nWHERE d IS NOT NULL AND NOT "
+        "(d >= datetime.date(2023, 1, 1)::DATE AND d <= datetime.date(2023, 12, 31)::DATE);"
+    )
+    assert executable_query(query).endswith(
+        "(d >= DATE '2023-01-01'::DATE AND d <= DATE '2023-12-31'::DATE)"
+    )
+    with pytest.raises(ValueError, match="double-quoted"):
+        executable_query("SELECT _baris FROM t WHERE s NOT IN ('a'::VARCHAR, \"it's\"::VARCHAR)")
