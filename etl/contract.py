@@ -24,7 +24,9 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "kode": pa.string(),
     "teks": pa.string(),
     "pilihan": pa.string(),
+    "ya_tidak": pa.string(),
     "bilangan": pa.int64(),
+    "desimal": pa.float64(),
     "rupiah": pa.int64(),
     "tanggal": pa.date32(),
 }
@@ -32,8 +34,10 @@ POSTGRES_TYPES = {
     "kode": "text",
     "teks": "text",
     "pilihan": "text",
+    "ya_tidak": "text",
     "bilangan": "bigint",
     "rupiah": "bigint",
+    "desimal": "double precision",
     "tanggal": "date",
 }
 PERIOD_PATTERNS = {"tahunan": r"\d{4}", "bulanan": r"\d{4}-(?:0[1-9]|1[0-2])"}
@@ -56,6 +60,10 @@ class Column:
     tipe: str
     wajib: bool
     data_pribadi: bool = False
+    wilayah: bool = False
+    """A region code (Kemendagri): older editions are translated, BPS codes refused."""
+    panjang: int | None = None
+    """Exact number of digits of a code column (a NIB has 13)."""
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -76,6 +84,8 @@ class Kind:
     kolom_cakupan: str
     columns: tuple[Column, ...]
     derived: tuple[Column, ...]
+    row_key: tuple[str, ...]
+    """Columns that identify a row within a file (and within a scope in the warehouse)."""
 
     @property
     def required(self) -> list[str]:
@@ -132,6 +142,8 @@ def _column(spec: dict) -> Column:
         spec["tipe"],
         bool(spec.get("wajib", False)),
         bool(spec.get("data_pribadi", False)),
+        bool(spec.get("wilayah", False)),
+        spec.get("panjang"),
     )
 
 
@@ -148,6 +160,7 @@ def kinds() -> dict[str, Kind]:
             kolom_cakupan=spec["kolom_cakupan"],
             columns=tuple(_column(c) for c in spec["kolom"]),
             derived=tuple(_column(c) for c in spec.get("kolom_turunan", [])),
+            row_key=tuple(spec["kunci_baris"]),
         )
     return found
 

@@ -38,6 +38,7 @@ ERROR_SCHEMA = pa.schema(
     ]
 )
 TYPE_ERRORS = {
+    "desimal": "bukan angka yang sah; isi dengan angka, gunakan koma atau titik untuk desimal",
     "bilangan": "bukan bilangan bulat; isi dengan angka saja, tanpa titik, koma atau huruf",
     "rupiah": "bukan nilai rupiah yang sah; isi dengan angka rupiah bulat tanpa titik atau 'Rp'",
     "tanggal": "bukan tanggal yang sah; gunakan format TTTT-BB-HH, misalnya 2023-05-30",
@@ -169,11 +170,14 @@ def _convert(text: pa.Array, tipe: str) -> tuple[pa.Array, pa.Array]:
     """Text column → (typed column, mask of cells that had a value that did not convert)."""
     if tipe in ("kode", "teks"):
         return text, pa.array([False] * len(text))
-    if tipe == "pilihan":
+    if tipe in ("pilihan", "ya_tidak"):
         return pc.utf8_lower(text), pa.array([False] * len(text))
     if tipe in ("bilangan", "rupiah"):
         ok = pc.match_substring_regex(text, r"^-?[0-9]{1,18}$")
         value = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
+    elif tipe == "desimal":
+        ok = pc.match_substring_regex(text, r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$")
+        value = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
     elif tipe == "tanggal":
         ok = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         parsed = pc.strptime(
