@@ -24,8 +24,9 @@ Asia/Jakarta): the run at 01:00 on D+1 processes the files that arrived on D.
 2. **temukan_berkas**: every landed file of the day (links are recorded as rejected).
 3. **proses_berkas** (mapped, one per file): **ekstrak** → **validasi** (Great Expectations on
    the staging table) → **muat** (one transaction per file). A bad file is rejected with its
-   reason and never stops the others.
+   reason and never stops the others; only warehouse hiccups are retried.
 4. **terbitkan**: terminal status for every file, feedback reports to each office, run record.
+5. **periksa**: fails the run (so it shows red and alerts) when a file ended in a system error.
 
 Re-running a day or backfilling a range gives the warehouse one clean run would give: files
 already processed under the same rules are skipped, and an older file never overrides a newer
@@ -38,8 +39,21 @@ Owner: IKM data engineering team, Kemenperin.
 def _arrival_date() -> str:
     from etl.pipeline import arrival_date
 
-    context = get_current_context()
-    return arrival_date(context.get("logical_date"), context.get("run_after")).isoformat()
+    return arrival_date(get_current_context().get("logical_date")).isoformat()
+
+
+def _retry_only_transient(step, *args):
+    """Run an etl step; a failure that a retry cannot fix fails the task at once."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from etl.errors import is_transient
+
+    try:
+        return step(*args)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        raise AirflowFailException(f"{type(exc).__name__}: {exc}") from exc
 
 
 @dag(
@@ -52,9 +66,10 @@ def _arrival_date() -> str:
     tags=["ikm", "ingest"],
     default_args={
         "owner": "ikm-data-engineering",
-        "retries": 2,
+        "retries": 3,
         "retry_delay": timedelta(seconds=20),
         "retry_exponential_backoff": True,
+        "execution_timeout": timedelta(hours=2),
     },
 )
 def ikm_ingest_nightly():
@@ -62,7 +77,7 @@ def ikm_ingest_nightly():
     def siapkan_gudang() -> str:
         from etl.migrate import prepare
 
-        return prepare()
+        return _retry_only_transient(prepare)
 
     @task
     def temukan_berkas() -> list[str]:
@@ -70,34 +85,42 @@ def ikm_ingest_nightly():
 
         from etl.landing import discover
 
-        return discover(dt.date.fromisoformat(_arrival_date()))
+        return _retry_only_transient(discover, dt.date.fromisoformat(_arrival_date()))
 
     @task
     def ekstrak(path: str) -> dict:
         from etl.extract import extract
 
-        return extract(path).as_xcom()
+        return _retry_only_transient(extract, path).as_xcom()
 
     @task
     def validasi(extracted: dict) -> dict:
         from etl.pipeline import validate_extracted
 
-        return validate_extracted(extracted)
+        return _retry_only_transient(validate_extracted, extracted)
 
     @task
     def muat(validated: dict) -> dict:
         from etl.pipeline import load_validated
 
-        return load_validated(validated)
+        return _retry_only_transient(load_validated, validated)
 
-    @task(trigger_rule=TriggerRule.ALL_DONE, retries=3)
+    @task(trigger_rule=TriggerRule.ALL_DONE)
     def terbitkan() -> dict:
         import datetime as dt
 
         from etl.publish import publish
 
-        context = get_current_context()
-        return publish(dt.date.fromisoformat(_arrival_date()), context["dag_run"].run_id)
+        run_id = get_current_context()["dag_run"].run_id
+        return _retry_only_transient(publish, dt.date.fromisoformat(_arrival_date()), run_id)
+
+    @task(retries=0)
+    def periksa() -> int:
+        import datetime as dt
+
+        from etl.publish import check_day
+
+        return check_day(dt.date.fromisoformat(_arrival_date()))
 
     @task_group
     def proses_berkas(path: str):
@@ -105,7 +128,7 @@ def ikm_ingest_nightly():
 
     files = temukan_berkas()
     siapkan_gudang() >> files
-    proses_berkas.expand(path=files) >> terbitkan()
+    proses_berkas.expand(path=files) >> terbitkan() >> periksa()
 
 
 ikm_ingest_nightly()

@@ -77,8 +77,10 @@ def reject(
     """Terminal 'ditolak' for a whole file, with the reason the office will read.
 
     Written only when it changes something, so re-running an unchanged day changes nothing.
+    A file rejected now may have been accepted by an earlier run (a reprocess under new rules,
+    or a failure part-way): whatever it had loaded is withdrawn in the same transaction.
     """
-    conn.execute(
+    changed = conn.execute(
         """
         update audit.submission set
             status = 'ditolak', status_validasi = 'ditolak', pesan = %(pesan)s,
@@ -86,10 +88,14 @@ def reject(
             jumlah_baris_ditolak = %(rows)s, processed_at = now()
         where submission_id = %(id)s
             and (status, status_validasi, pesan, galat_sistem, jumlah_baris)
-                is distinct from ('ditolak', 'ditolak', %(pesan)s, %(system)s, %(rows)s)
+                is distinct from ('ditolak', 'ditolak', %(pesan)s, %(system)s, %(rows)s::integer)
         """,
         {"id": submission_id, "pesan": pesan, "system": system, "rows": jumlah_baris},
-    )
+    ).rowcount
+    if changed:
+        from etl.load import release
+
+        release(conn, submission_id)
 
 
 def get(conn: psycopg.Connection, submission_id: int) -> Submission:

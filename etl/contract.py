@@ -47,7 +47,7 @@ FILE_NAME = re.compile(
 )
 OUTCOME_MODULES = [
     PROJECT_ROOT / "etl" / name
-    for name in ("contract.py", "extract.py", "rules.py", "validate.py", "load.py")
+    for name in ("contract.py", "extract.py", "parsing.py", "rules.py", "validate.py", "load.py")
 ]
 """The code that decides what a file becomes; part of the rules version (not runners, CLIs)."""
 ROW_COLUMN = "_baris"
@@ -107,9 +107,25 @@ class Kind:
     def suite_path(self) -> Path:
         return EXPECTATIONS_DIR / f"{self.jenis}.json"
 
+    def staging_table(self, submission_id: int) -> str:
+        """The transient table in schema ``staging`` that holds one submission's rows."""
+        return f"{self.jenis}_{submission_id}"
+
     @property
-    def load_sql_files(self) -> list[Path]:
-        return sorted((LOAD_SQL_DIR / self.jenis).glob("*.sql"))
+    def before_change_sql(self) -> list[Path]:
+        """Steps run before a submission's kept rows are replaced or withdrawn."""
+        path = LOAD_SQL_DIR / self.jenis / "sebelum.sql"
+        return [path] if path.is_file() else []
+
+    @property
+    def store_sql(self) -> Path:
+        """The step that keeps a submission's accepted rows in ``core.baris_<jenis>``."""
+        return LOAD_SQL_DIR / self.jenis / "simpan.sql"
+
+    @property
+    def after_settle_sql(self) -> list[Path]:
+        """Steps run after scope owners change (dimensions built from the facts in force)."""
+        return sorted((LOAD_SQL_DIR / self.jenis / "sesudah").glob("*.sql"))
 
     def rules_version(self) -> str:
         """A digest of everything that decides what a file becomes: contract, suite, load SQL.
@@ -118,22 +134,40 @@ class Kind:
         """
         digest = hashlib.sha256()
         paths = [EXPECTATIONS_DIR / "schemas" / f"{self.jenis}.json", self.suite_path]
-        paths += self.load_sql_files
+        paths += [*self.before_change_sql, self.store_sql, *self.after_settle_sql]
         paths += OUTCOME_MODULES
-        for path in paths:
+        for path in filter(Path.is_file, paths):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
+        digest.update(_settings_digest().encode())
         return digest.hexdigest()[:16]
 
 
 def rules_version_without_kind() -> str:
     """The rules for files that never reach a kind (bad names, unknown kinds): the code."""
     digest = hashlib.sha256()
-    for path in OUTCOME_MODULES:
+    for path in filter(Path.is_file, OUTCOME_MODULES):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(" ".join(sorted(kinds())).encode())
+    digest.update(_settings_digest().encode())
     return digest.hexdigest()[:16]
+
+
+def _settings_digest() -> str:
+    """Settings and data outside the kind's files that change outcomes: the bad-row threshold,
+    the reference lists and the header synonyms."""
+    from etl.settings import get_settings
+
+    settings = get_settings()
+    digest = hashlib.sha256(repr(settings.max_bad_row_share).encode())
+    extra = [EXPECTATIONS_DIR / "sinonim.json"]
+    extra += sorted(settings.reference_dir.glob("*.csv")) if settings.reference_dir.is_dir() else []
+    for path in extra:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _column(spec: dict) -> Column:

@@ -54,6 +54,7 @@ def discover(tanggal: dt.date, record: bool = True) -> list[str]:
                 submission_id, status = audit.register(conn, path)
                 if status == "diproses":  # an earlier run already recorded it otherwise
                     audit.reject(conn, submission_id, reason)
+                conn.commit()
             conn.commit()
     return files
 

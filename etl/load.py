@@ -1,10 +1,12 @@
-"""Load: merge a validated submission into ``core`` in one transaction.
+"""Load: keep a validated submission's rows and settle who owns each scope, in one transaction.
 
-Scope ownership decides what loads (DESIGN.md, corrections): for each scope the warehouse
-holds the rows of the latest accepted submission covering it, latest by (arrival date, file
-name, path). A submission claims each scope it covers unless a later one holds it; for the
-scopes it wins, the kind's SQL steps in ``sql/load/<jenis>/`` replace the rows. Because the
-outcome depends only on that order, days can be loaded, re-run or backfilled in any order.
+DESIGN.md's rule for corrections: for each scope the warehouse holds the rows of the latest
+accepted submission covering it, latest by (arrival date, file name, path). Every accepted
+submission's rows are kept in ``core.baris_<jenis>``; ``core.cakupan_berlaku`` names each
+scope's owner, elected from all submissions that cover it; the facts in force are the owners'
+rows. Loading a file, or releasing one (a reprocess rejected it, or it failed part-way),
+re-elects the owners of the scopes it touches, so the outcome depends only on which files are
+accepted, never on the order in which they were processed.
 """
 
 from __future__ import annotations
@@ -20,82 +22,188 @@ from psycopg import sql
 from etl import audit, contract, warehouse
 from etl.contract import Kind
 from etl.settings import get_settings
-from etl.validate import staging_table
 
 log = logging.getLogger(__name__)
 
+ELECT_OWNERS = """
+with kandidat as (
+    select distinct on (k.kode_cakupan)
+        k.kode_cakupan, s.submission_id, s.tanggal_tiba, s.nama_berkas, s.path
+    from audit.cakupan_submission as k
+    inner join audit.submission as s on k.submission_id = s.submission_id
+    where s.jenis = %(jenis)s
+        and s.periode = %(periode)s
+        and k.kode_cakupan = any(%(scopes)s)
+    order by
+        k.kode_cakupan, s.tanggal_tiba desc, s.nama_berkas collate "C" desc,
+        s.path collate "C" desc
+)
+select kode_cakupan, submission_id, tanggal_tiba, nama_berkas, path from kandidat
+"""
 
-def _claim_scopes(
-    conn: psycopg.Connection, kind: Kind, submission_id: int, table: str
-) -> list[str]:
-    """Record what the submission covers; claim every scope no later submission holds."""
-    conn.execute("delete from audit.cakupan_submission where submission_id = %s", (submission_id,))
+
+def _store(kind: Kind) -> sql.Identifier:
+    return sql.Identifier("core", f"baris_{kind.jenis}")
+
+
+def _take_back(conn: psycopg.Connection, kind: Kind, submission_id: int) -> list[str]:
+    """Remove a submission's kept rows and coverage; return the scopes it covered."""
+    scopes = [
+        r[0]
+        for r in conn.execute(
+            "delete from audit.cakupan_submission where submission_id = %s returning kode_cakupan",
+            (submission_id,),
+        )
+    ]
     conn.execute(
-        sql.SQL(
-            "insert into audit.cakupan_submission (submission_id, kode_cakupan, jumlah_baris) "
-            "select %s, {scope}, count(*) from {table} where not _karantina group by {scope}"
-        ).format(scope=sql.Identifier(kind.kolom_cakupan), table=sql.Identifier("staging", table)),
-        (submission_id,),
+        sql.SQL("delete from {} where submission_id = %s").format(_store(kind)), (submission_id,)
     )
-    rows = conn.execute(
-        """
-        insert into core.cakupan_berlaku as c
-            (jenis, periode, kode_cakupan, submission_id, tanggal_tiba, nama_berkas, path)
-        select s.jenis, s.periode, k.kode_cakupan, s.submission_id, s.tanggal_tiba,
-               s.nama_berkas, s.path
-        from audit.cakupan_submission as k
-        join audit.submission as s using (submission_id)
-        where k.submission_id = %s
-        on conflict (jenis, periode, kode_cakupan) do update set
-            submission_id = excluded.submission_id, tanggal_tiba = excluded.tanggal_tiba,
-            nama_berkas = excluded.nama_berkas, path = excluded.path
-        where (excluded.tanggal_tiba, excluded.nama_berkas collate "C", excluded.path collate "C")
-           >= (c.tanggal_tiba, c.nama_berkas collate "C", c.path collate "C")
-        returning c.kode_cakupan
-        """,
-        (submission_id,),
-    ).fetchall()
-    return sorted(r[0] for r in rows)
+    return scopes
 
 
-def _settle_statuses(
-    conn: psycopg.Connection, jenis: str, periode: str, submission_id: int
-) -> None:
-    """An accepted submission that holds no scope any more is 'digantikan'."""
+def _settle(
+    conn: psycopg.Connection, kind: Kind, periode: str, scopes: list[str], submission_id: int
+) -> int:
+    """Re-elect the owners of ``scopes``; fill temp table ``cakupan_berubah``; count changes.
+
+    A scope counts as changed when its owner changed or its owner is ``submission_id`` (whose
+    rows were just replaced).
+    """
+    conn.execute(
+        "create temp table cakupan_berubah (kode_cakupan text primary key, pemilik_lama bigint, "
+        "pemilik_baru bigint) on commit drop"
+    )
+    params = {"jenis": kind.jenis, "periode": periode, "scopes": sorted(set(scopes))}
+    before = dict(
+        conn.execute(
+            "select kode_cakupan, submission_id from core.cakupan_berlaku "
+            "where jenis = %(jenis)s and periode = %(periode)s and kode_cakupan = any(%(scopes)s)",
+            params,
+        ).fetchall()
+    )
+    winners = {r[0]: r for r in conn.execute(ELECT_OWNERS, params).fetchall()}
+    conn.execute(
+        "delete from core.cakupan_berlaku where jenis = %(jenis)s and periode = %(periode)s "
+        "and kode_cakupan = any(%(scopes)s)",
+        params,
+    )
+    with conn.cursor() as cur:
+        cur.executemany(
+            "insert into core.cakupan_berlaku (jenis, periode, kode_cakupan, submission_id, "
+            "tanggal_tiba, nama_berkas, path) values (%s, %s, %s, %s, %s, %s, %s)",
+            [(kind.jenis, periode, *row) for row in winners.values()],
+        )
+        changed = [
+            (scope, before.get(scope), winners[scope][1] if scope in winners else None)
+            for scope in params["scopes"]
+            if before.get(scope) != (winners[scope][1] if scope in winners else None)
+            or submission_id in (before.get(scope), winners.get(scope, (None, None))[1])
+        ]
+        cur.executemany("insert into cakupan_berubah values (%s, %s, %s)", changed)
+    return len(changed)
+
+
+def _settle_statuses(conn: psycopg.Connection, jenis: str, periode: str) -> None:
+    """An accepted, finished submission that owns no scope any more is 'digantikan'."""
     conn.execute(
         """
         update audit.submission as s set
             status = case
                 when exists (select 1 from core.cakupan_berlaku as c
                              where c.submission_id = s.submission_id) then s.status_validasi
-                else 'digantikan' end,
-            processed_at = case when s.submission_id = %(id)s then now() else s.processed_at end
+                else 'digantikan' end
         where s.jenis = %(jenis)s and s.periode = %(periode)s
-            and s.status_validasi in ('diterima', 'diterima_sebagian')
-            and (s.status <> 'diproses' or s.submission_id = %(id)s)
+            and s.status in ('diterima', 'diterima_sebagian', 'digantikan')
+            and s.status is distinct from (
+                case when exists (select 1 from core.cakupan_berlaku as c
+                                  where c.submission_id = s.submission_id)
+                     then s.status_validasi else 'digantikan' end)
         """,
-        {"id": submission_id, "jenis": jenis, "periode": periode},
+        {"jenis": jenis, "periode": periode},
     )
 
 
-def merge(conn: psycopg.Connection, kind: Kind, submission_id: int, periode: str) -> list[str]:
-    """The transaction's body: claim scopes, run the kind's steps, settle statuses."""
-    table = staging_table(kind, submission_id)
-    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"muat:{kind.jenis}",))
-    won = _claim_scopes(conn, kind, submission_id, table)
-    conn.execute("create temp table cakupan_menang (kode_cakupan text primary key) on commit drop")
-    with conn.cursor() as cur:
-        cur.executemany("insert into cakupan_menang values (%s)", [(s,) for s in won])
-    params = {"submission_id": submission_id, "periode": periode, "tahun": int(periode[:4])}
+def _run_steps(conn: psycopg.Connection, paths, table: str | None, params: dict) -> None:
     # Client-side binding: some steps are `create table ... as`, which takes no server parameters.
     with psycopg.ClientCursor(conn) as cur:
-        for path in kind.load_sql_files:
+        for path in paths:
             step = sql.SQL(path.read_text(encoding="utf-8")).format(
-                staging=sql.Identifier("staging", table)
+                staging=sql.Identifier("staging", table or "tidak_ada")
             )
             cur.execute(step, params)
-    _settle_statuses(conn, kind.jenis, periode, submission_id)
-    return won
+
+
+def merge(conn: psycopg.Connection, kind: Kind, submission_id: int, periode: str) -> list[str]:
+    """The load transaction's body: keep the rows, settle ownership, run the kind's steps."""
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"muat:{kind.jenis}",))
+    table = kind.staging_table(submission_id)
+    params = {
+        "submission_id": submission_id,
+        "periode": periode,
+        "tahun": int(periode[:4]),
+        "bulan": int(periode[5:7]) if len(periode) == 7 else None,
+    }
+    _run_steps(conn, kind.before_change_sql, table, params)
+    previous = _take_back(conn, kind, submission_id)
+    _run_steps(conn, [kind.store_sql], table, params)
+    covered = [
+        r[0]
+        for r in conn.execute(
+            sql.SQL(
+                "insert into audit.cakupan_submission (submission_id, kode_cakupan, jumlah_baris) "
+                "select %s, {scope}, count(*) from {store} where submission_id = %s "
+                "group by {scope} returning kode_cakupan"
+            ).format(scope=sql.Identifier(kind.kolom_cakupan), store=_store(kind)),
+            (submission_id, submission_id),
+        ).fetchall()
+    ]
+    _settle(conn, kind, periode, previous + covered, submission_id)
+    _run_steps(conn, kind.after_settle_sql, None, params)
+    conn.execute(
+        "update audit.submission set status = status_validasi, processed_at = now() "
+        "where submission_id = %s",
+        (submission_id,),
+    )
+    _settle_statuses(conn, kind.jenis, periode)
+    return sorted(
+        r[0]
+        for r in conn.execute(
+            "select kode_cakupan from core.cakupan_berlaku where submission_id = %s",
+            (submission_id,),
+        )
+    )
+
+
+def release(conn: psycopg.Connection, submission_id: int) -> int:
+    """Withdraw a submission from the warehouse (inside the caller's transaction).
+
+    Used when a reprocess rejects a file that was accepted before, or a file fails part-way:
+    its kept rows go, and each scope it covered is re-elected, so the runner-up's rows are in
+    force again. Returns the number of scopes whose rows changed.
+    """
+    sub = audit.get(conn, submission_id)
+    kind = contract.kinds().get(sub.jenis or "")
+    if kind is None or not sub.periode:
+        return 0
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"muat:{kind.jenis}",))
+    loaded = conn.execute(
+        "select exists (select 1 from audit.cakupan_submission where submission_id = %s)",
+        (submission_id,),
+    ).fetchone()
+    if not (loaded and loaded[0]):
+        return 0  # it never loaded anything: nothing to withdraw
+    params = {
+        "submission_id": submission_id,
+        "periode": sub.periode,
+        "tahun": int(sub.periode[:4]),
+        "bulan": int(sub.periode[5:7]) if len(sub.periode) == 7 else None,
+    }
+    _run_steps(conn, kind.before_change_sql, None, params)
+    previous = _take_back(conn, kind, submission_id)
+    changed = _settle(conn, kind, sub.periode, previous, submission_id)
+    _run_steps(conn, kind.after_settle_sql, None, params)
+    _settle_statuses(conn, kind.jenis, sub.periode)
+    return changed
 
 
 def load(submission_id: int) -> dict[str, Any]:
@@ -109,12 +217,12 @@ def load(submission_id: int) -> dict[str, Any]:
             won = merge(conn, kind, submission_id, sub.periode or "")
         conn.execute(
             sql.SQL("drop table if exists {}").format(
-                sql.Identifier("staging", staging_table(kind, submission_id))
+                sql.Identifier("staging", kind.staging_table(submission_id))
             )
         )
         status = audit.get(conn, submission_id).status
         conn.commit()
-    for suffix in (".parquet", ".galat.parquet"):
+    for suffix in (".parquet", ".galat.parquet", ".peringatan.parquet"):
         (get_settings().staging_dir / f"{submission_id}{suffix}").unlink(missing_ok=True)
     return {"submission_id": submission_id, "status": status, "cakupan": won}
 

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 JAKARTA = "Asia/Jakarta"
 
 
-def arrival_date(logical_date: dt.datetime | None, run_after: dt.datetime | None = None) -> dt.date:
+def arrival_date(logical_date: dt.datetime | None) -> dt.date:
     """The landing partition a run processes: its logical date, as a date in Asia/Jakarta.
 
     The nightly run at 01:00 on D+1 has logical date D 01:00 (a data interval ending at its
@@ -53,7 +53,10 @@ def arrival_date(logical_date: dt.datetime | None, run_after: dt.datetime | None
     """
     import zoneinfo
 
-    moment = logical_date or run_after or dt.datetime.now(dt.UTC)
+    if logical_date is None:
+        # A run without a logical date would pick "today" while files are still arriving.
+        raise ValueError("this DAG needs a logical date: the arrival day it processes")
+    moment = logical_date
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(zoneinfo.ZoneInfo(JAKARTA)).date()

@@ -112,6 +112,7 @@ def close_unfinished(conn: psycopg.Connection, tanggal: dt.date) -> int:
         (tanggal,),
     ).fetchall()
     for (submission_id,) in rows:
+        conn.commit()  # one release per transaction (each settles scopes in temp tables)
         audit.reject(
             conn,
             submission_id,
@@ -120,6 +121,27 @@ def close_unfinished(conn: psycopg.Connection, tanggal: dt.date) -> int:
             system=True,
         )
     return len(rows)
+
+
+def check_day(tanggal: dt.date) -> int:
+    """Fail loudly when a file of the day ended in a system error, so the run shows red.
+
+    Files the offices got wrong are not failures of the run; their feedback says what to fix.
+    """
+    with warehouse.connect() as conn:
+        failed = [
+            r[0]
+            for r in conn.execute(
+                "select path from audit.submission where tanggal_tiba = %s and galat_sistem "
+                "order by path",
+                (tanggal,),
+            )
+        ]
+    if failed:
+        raise RuntimeError(
+            f"{len(failed)} berkas gagal karena gangguan sistem: " + ", ".join(failed)
+        )
+    return 0
 
 
 def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:

@@ -35,6 +35,10 @@ ROW_REASON_LIMIT = 200_000
 """Quarantine rows kept per file; beyond this the file is rejected whole anyway."""
 
 
+class UnknownOffice(ValueError):
+    """The sending office's folder is not a region of the reference list."""
+
+
 @dataclass(frozen=True)
 class Failure:
     """One quarantined cell: the row as the office sees it, the column, the value, why."""
@@ -114,11 +118,33 @@ def suite_parameters(conn: psycopg.Connection, kode_wilayah: str, periode: str) 
         end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
     else:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    region = f"^{kode_wilayah}[0-9]{{2}}$" if len(kode_wilayah) == 2 else f"^{kode_wilayah}$"
+    office = conn.execute(
+        "select tingkat from core.dim_wilayah where kode_wilayah = %s", (kode_wilayah,)
+    ).fetchone()
+    if office is None:
+        raise UnknownOffice(
+            f"folder kantor '{kode_wilayah}' bukan kode provinsi (2 digit) atau kabupaten/kota "
+            "(4 digit) Kemendagri; unggah berkas ke folder kode kantor Anda"
+        )
+    code = re.escape(kode_wilayah)
+    region = f"^{code}[0-9]{{2}}$" if office[0] == "provinsi" else f"^{code}$"
+    every_region = [
+        r[0] for r in conn.execute("select kode_wilayah from core.dim_wilayah order by 1")
+    ]
+    divisions = [
+        r[0]
+        for r in conn.execute(
+            "select kode_kbli from core.dim_kbli where tingkat = 'golongan_pokok' order by 1"
+        )
+    ]
+    office_area = f"^{code}(?:[0-9]{{2}})?$" if office[0] == "provinsi" else f"^{code}$"
     return {
         "kode_kabkota_referensi": kabkota,
+        "kode_wilayah_referensi": every_region,
         "kbli_kelompok_industri": kbli,
+        "kbli_golongan_pokok_industri": divisions,
         "pola_wilayah_pengirim": region,
+        "pola_wilayah_kantor": office_area,
         "tahun_periode": year,
         "awal_periode": start.isoformat(),
         "akhir_periode": end.isoformat(),
@@ -157,7 +183,13 @@ def _outcome(validation) -> SuiteOutcome:
     for result in validation.results:
         config = result.expectation_config
         meta = config.meta or {}
-        column = config.kwargs.get("column") or config.kwargs.get("column_A") or ""
+        kwargs = config.kwargs
+        column = (
+            meta.get("kolom")
+            or kwargs.get("column")
+            or kwargs.get("column_A")
+            or (kwargs.get("column_list") or [""])[0]
+        )
         payload = result.result or {}
         exception = (result.exception_info or {}).get("exception_message")
         results.append(
@@ -245,7 +277,7 @@ def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteO
 
 
 def staging_table(kind: Kind, submission_id: int) -> str:
-    return f"{kind.jenis}_{submission_id}"
+    return kind.staging_table(submission_id)
 
 
 def copy_to_staging(conn: psycopg.Connection, kind: Kind, table: str, parquet: Path) -> int:
@@ -278,7 +310,8 @@ def copy_to_staging(conn: psycopg.Connection, kind: Kind, table: str, parquet: P
     return rows
 
 
-def read_type_errors(path: Path) -> list[Failure]:
+def read_cells(path: Path) -> list[Failure]:
+    """Cell records that extract staged (errors or warnings); none if the file is absent."""
     if not path.exists():
         return []
     return [Failure(**row) for row in pq.read_table(path).to_pylist()]
@@ -307,30 +340,34 @@ def decide(total: int, bad_rows: int, file_errors: list[str], max_share: float) 
 def validate(submission_id: int) -> dict[str, Any]:
     """Validate one extracted submission; return its id, status and counts."""
     settings = get_settings()
+    staged = settings.staging_dir / f"{submission_id}"
     with warehouse.connect() as conn:
         sub = audit.get(conn, submission_id)
         kind = contract.get_kind(sub.jenis or "")
         table = staging_table(kind, submission_id)
-        total = copy_to_staging(
-            conn, kind, table, settings.staging_dir / f"{submission_id}.parquet"
-        )
-        params = suite_parameters(conn, sub.kode_wilayah, sub.periode or "")
+        total = copy_to_staging(conn, kind, table, staged.with_suffix(".parquet"))
+        try:
+            params = suite_parameters(conn, sub.kode_wilayah, sub.periode or "")
+        except UnknownOffice as exc:
+            return _reject(conn, submission_id, table, str(exc), total)
         conn.commit()  # GX reads the staging table over its own connection
         outcome = validate_table(kind, table, params)
-        type_errors = read_type_errors(settings.staging_dir / f"{submission_id}.galat.parquet")
+        type_errors = read_cells(staged.with_suffix(".galat.parquet"))
+        # warnings first: the cross-file checks that _record runs add their own
+        _record_warnings(conn, submission_id, read_cells(staged.with_suffix(".peringatan.parquet")))
         bad = _record(conn, submission_id, table, outcome, type_errors)
         status, message = decide(total, bad, outcome.file_errors, settings.max_bad_row_share)
-        fields: dict[str, Any] = dict(
+        if status == "ditolak":
+            return _reject(conn, submission_id, table, message, total, bad)
+        audit.update(
+            conn,
+            submission_id,
             status_validasi=status,
             pesan=message,
             jumlah_baris=total,
-            jumlah_baris_ditolak=bad if status != "ditolak" else total,
-            jumlah_baris_diterima=total - bad if status != "ditolak" else 0,
+            jumlah_baris_ditolak=bad,
+            jumlah_baris_diterima=total - bad,
         )
-        if status == "ditolak":
-            fields |= dict(status="ditolak", processed_at=audit.now())
-            conn.execute(sql.SQL("drop table {}").format(sql.Identifier("staging", table)))
-        audit.update(conn, submission_id, **fields)
         conn.commit()
     return {
         "submission_id": submission_id,
@@ -338,6 +375,42 @@ def validate(submission_id: int) -> dict[str, Any]:
         "jumlah_baris": total,
         "jumlah_baris_ditolak": bad,
     }
+
+
+def _reject(
+    conn: psycopg.Connection,
+    submission_id: int,
+    table: str,
+    message: str,
+    total: int,
+    bad: int | None = None,
+) -> dict[str, Any]:
+    """The whole file is rejected: nothing of it stays loaded, and its staging table goes."""
+    audit.reject(conn, submission_id, message, jumlah_baris=total)
+    conn.execute(sql.SQL("drop table if exists {}").format(sql.Identifier("staging", table)))
+    conn.commit()
+    return {
+        "submission_id": submission_id,
+        "status": "ditolak",
+        "jumlah_baris": total,
+        "jumlah_baris_ditolak": total if bad is None else bad,
+    }
+
+
+def _record_warnings(
+    conn: psycopg.Connection, submission_id: int, warnings_: list[Failure]
+) -> None:
+    """Values extract changed on the office's behalf (older region codes), for the feedback."""
+    conn.execute("delete from audit.peringatan where submission_id = %s", (submission_id,))
+    with (
+        conn.cursor() as cur,
+        cur.copy(
+            "copy audit.peringatan (submission_id, baris, kolom, nilai, kode_aturan, alasan) "
+            "from stdin"
+        ) as sink,
+    ):
+        for w in warnings_:
+            sink.write_row((submission_id, w.baris, w.kolom, w.nilai, w.kode_aturan, w.alasan))
 
 
 _PY_DATE = re.compile(r"datetime\.date\((\d{1,4}), (\d{1,2}), (\d{1,2})\)")
@@ -375,6 +448,48 @@ where not (
 )
 on conflict do nothing
 """
+
+
+CHECKS_DIR = contract.PROJECT_ROOT / "sql" / "checks"
+CHECK_INTO = {"karantina": "audit.karantina", "peringatan": "audit.peringatan"}
+
+
+def cross_file_checks(jenis: str) -> list[tuple[dict[str, str], str]]:
+    """The rules a suite cannot see alone (they need the warehouse), as SQL files with a header:
+    ``-- kode:``, ``-- kolom:``, ``-- tingkat: karantina|peringatan``, ``-- pesan:``."""
+    checks = []
+    for path in sorted((CHECKS_DIR / jenis).glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        header = {}
+        for line in text.splitlines():
+            key, _, value = line.removeprefix("-- ").partition(":")
+            if line.startswith("-- ") and key in ("kode", "kolom", "tingkat", "pesan"):
+                header[key] = value.strip()
+        checks.append((header, text))
+    return checks
+
+
+def _run_checks(conn: psycopg.Connection, submission_id: int, table: str) -> None:
+    """Cross-file rules: quarantine rows or flag them, by the checks' own SQL."""
+    sub = audit.get(conn, submission_id)
+    periode = sub.periode or ""
+    params = {
+        "id": submission_id,
+        "tahun": int(periode[:4]),
+        "bulan": int(periode[5:7]) if len(periode) == 7 else None,
+    }
+    for meta, text in cross_file_checks(sub.jenis or ""):
+        body = sql.SQL(text).format(staging=sql.Identifier("staging", table))
+        statement = sql.SQL(
+            "insert into {into} (submission_id, baris, kolom, nilai, kode_aturan, alasan) "
+            "select %(id)s, q._baris, %(kolom)s, q.nilai, %(kode)s, %(pesan)s "
+            "from ({body}) as q on conflict do nothing"
+        ).format(into=sql.SQL(CHECK_INTO[meta["tingkat"]]), body=body)
+        with psycopg.ClientCursor(conn) as cur:
+            cur.execute(
+                statement,
+                params | {"kolom": meta["kolom"], "kode": meta["kode"], "pesan": meta["pesan"]},
+            )
 
 
 def _record(
@@ -429,6 +544,7 @@ def _record(
                     "alasan": failed.alasan,
                 },
             )
+    _run_checks(conn, submission_id, table)
     ident = sql.Identifier("staging", table)
     conn.execute(
         sql.SQL(

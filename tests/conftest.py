@@ -7,8 +7,10 @@ database, created from a template that was migrated and loaded with the referenc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +22,11 @@ from sqlalchemy.engine import URL, make_url
 SESSION = uuid.uuid4().hex[:8]
 
 
-def _admin_url(tmp_root: Path) -> URL:
+def _admin_url(state: Path) -> URL:
     configured = os.environ.get("WAREHOUSE_TEST_URL")
     if configured:
         return make_url(configured).set(drivername="postgresql+psycopg", database="postgres")
-    os.environ["IKM_STATE_DIR"] = str(tmp_root / "state")
+    os.environ["IKM_STATE_DIR"] = str(state)
     from etl import warehouse
 
     socket_dir = warehouse.start_embedded()
@@ -46,8 +48,16 @@ def _admin(url: URL, statement: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
-    yield _admin_url(tmp_path_factory.mktemp("pg"))
+def server_url() -> Iterator[URL]:
+    # Not under pytest's temp folders: pytest prunes old ones, even while a server runs there.
+    state = Path(tempfile.mkdtemp(prefix="ikm-test-pg-"))
+    url = _admin_url(state)
+    yield url
+    if not os.environ.get("WAREHOUSE_TEST_URL"):
+        from etl import warehouse
+
+        warehouse.stop_embedded()
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -89,21 +99,35 @@ def template_db(server_url: URL) -> Iterator[URL]:
     _admin(url, f'drop database if exists "{url.database}" with (force)')
 
 
-@pytest.fixture
-def warehouse(
-    template_db: URL, samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[URL]:
-    """A fresh warehouse database and fresh folders, wired through the environment."""
+@contextlib.contextmanager
+def _fresh_warehouse(template_db: URL, samples_dir: Path, folder: Path) -> Iterator[URL]:
     url = template_db.set(database=f"ikm_test_{SESSION}_{uuid.uuid4().hex[:6]}")
     _admin(url, f'create database "{url.database}" template "{template_db.database}"')
-    landing = tmp_path / "landing"
+    landing = folder / "landing"
     shutil.copytree(samples_dir, landing)
-    monkeypatch.setenv("WAREHOUSE_URL", url.render_as_string(hide_password=False))
-    monkeypatch.setenv("IKM_LANDING_DIR", str(landing))
-    monkeypatch.setenv("IKM_STAGING_DIR", str(tmp_path / "staging"))
-    monkeypatch.setenv("IKM_FEEDBACK_DIR", str(tmp_path / "umpan_balik"))
-    yield url
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WAREHOUSE_URL", url.render_as_string(hide_password=False))
+        patch.setenv("IKM_LANDING_DIR", str(landing))
+        patch.setenv("IKM_STAGING_DIR", str(folder / "staging"))
+        patch.setenv("IKM_FEEDBACK_DIR", str(folder / "umpan_balik"))
+        yield url
     _admin(url, f'drop database if exists "{url.database}" with (force)')
+
+
+@pytest.fixture
+def warehouse(template_db: URL, samples_dir: Path, tmp_path: Path) -> Iterator[URL]:
+    """A fresh warehouse database and fresh folders, wired through the environment."""
+    with _fresh_warehouse(template_db, samples_dir, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_warehouse(
+    template_db: URL, samples_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[URL]:
+    """One warehouse for a module whose tests only read what a shared load produced."""
+    with _fresh_warehouse(template_db, samples_dir, tmp_path_factory.mktemp("wh")) as url:
+        yield url
 
 
 def query(url: URL, statement: str, params: tuple | dict | None = None) -> list[tuple]:

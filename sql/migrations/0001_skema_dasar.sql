@@ -109,6 +109,18 @@ create table audit.karantina (
     primary key (submission_id, baris, kolom, kode_aturan)
 );
 
+create table audit.peringatan (
+    submission_id bigint not null references audit.submission on delete cascade,
+    baris         integer not null,
+    kolom         text not null,
+    nilai         text,
+    kode_aturan   text not null,
+    alasan        text not null,
+    primary key (submission_id, baris, kolom, kode_aturan)
+);
+comment on table audit.peringatan is
+    'Nilai yang diubah atau ditandai atas nama kantor (mis. kode wilayah edisi lama); baris tetap dimuat.';
+
 create table audit.cakupan_submission (
     submission_id bigint not null references audit.submission on delete cascade,
     kode_cakupan  text not null,
@@ -141,6 +153,41 @@ create index cakupan_berlaku_submission on core.cakupan_berlaku (submission_id);
 
 -- unit_ikm -------------------------------------------------------------------------------------
 
+-- Every accepted row of every accepted unit_ikm submission, superseded ones included: the facts
+-- in force are the rows of each scope's owner (core.fakta_unit_ikm), and when an owner is
+-- released (a reprocess rejects it) the runner-up's rows are still here to take over.
+create table core.baris_unit_ikm (
+    submission_id          bigint not null references audit.submission,
+    baris                  integer not null,
+    tahun                  smallint not null,
+    row_hash               text not null,
+    nib                    text not null,
+    nama_usaha             text not null,
+    nama_pemilik           text,
+    nik_pemilik            text,
+    no_telepon             text,
+    alamat                 text not null,
+    kode_kabkota           text not null,
+    kbli                   text not null,
+    produk_utama           text not null,
+    kode_sentra            text,
+    tahun_berdiri          smallint not null,
+    skala                  text not null check (skala in ('kecil', 'menengah')),
+    tenaga_kerja_laki      bigint not null,
+    tenaga_kerja_perempuan bigint not null,
+    nilai_investasi        bigint not null,
+    nilai_produksi_setahun bigint not null,
+    terdaftar_siinas       boolean not null,
+    sertifikat_tkdn_ik     boolean not null,
+    penjualan_online       boolean not null,
+    tanggal_pendataan      date not null,
+    primary key (submission_id, baris)
+);
+create index baris_unit_ikm_cakupan on core.baris_unit_ikm (submission_id, kode_kabkota);
+create index baris_unit_ikm_nib on core.baris_unit_ikm (nib);
+comment on table core.baris_unit_ikm is
+    'Baris diterima per pengiriman unit_ikm (termasuk yang digantikan); row_hash = atribut unit.';
+
 -- SCD type 2: one row per version of a unit's descriptive attributes, versions by year.
 create table core.dim_unit_ikm (
     nib            text not null,
@@ -162,27 +209,3 @@ create table core.dim_unit_ikm (
 );
 comment on table core.dim_unit_ikm is
     'Unit IKM, SCD tipe 2: versi atribut per tahun register; berlaku_sampai eksklusif.';
-
-create table core.fakta_unit_ikm (
-    tahun                  smallint not null,
-    kode_kabkota           text not null,
-    nib                    text not null,
-    submission_id          bigint not null references audit.submission,
-    baris                  integer not null,
-    row_hash               text not null,
-    skala                  text not null check (skala in ('kecil', 'menengah')),
-    kbli                   text not null,
-    tenaga_kerja_laki      integer not null,
-    tenaga_kerja_perempuan integer not null,
-    nilai_investasi        bigint not null,
-    nilai_produksi_setahun bigint not null,
-    terdaftar_siinas       boolean not null,
-    sertifikat_tkdn_ik     boolean not null,
-    penjualan_online       boolean not null,
-    tanggal_pendataan      date not null,
-    primary key (tahun, kode_kabkota, nib)
-);
-create index fakta_unit_ikm_nib on core.fakta_unit_ikm (nib);
-create index fakta_unit_ikm_submission on core.fakta_unit_ikm (submission_id);
-comment on table core.fakta_unit_ikm is
-    'Fakta tahunan unit IKM dari register yang berlaku per (tahun, kode_kabkota).';

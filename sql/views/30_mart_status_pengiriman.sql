@@ -7,7 +7,8 @@ with periode_diharapkan as (
         s.periode
     from audit.submission as s
     inner join core.jenis_pengiriman as j on s.jenis = j.jenis
-    where core.awal_periode(s.periode) is not null
+    -- a period that has not started yet is a typo, not an expectation of 552 offices
+    where core.awal_periode(s.periode) <= current_date
 ),
 
 kantor as (

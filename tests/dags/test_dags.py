@@ -81,7 +81,9 @@ def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample
     assert found == expected
     (units,) = query(warehouse, "select sum(jumlah_unit) from mart.ikm_per_wilayah")[0]
     assert units == sum(
-        f.jumlah_baris - len(f.baris_buruk) for f in sample_manifest if f.tanggal_tiba == day
+        f.jumlah_baris - len(f.baris_buruk)
+        for f in sample_manifest
+        if f.tanggal_tiba == day and f.jenis == "unit_ikm"
     )
     (runs,) = query(warehouse, "select count(*) from audit.run where tanggal_tiba = %s", (day,))[0]
     assert runs == 1

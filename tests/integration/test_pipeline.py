@@ -57,7 +57,7 @@ def test_a_day_loads_with_bad_rows_quarantined(warehouse, sample_manifest):
         )
     )
     assert quarantined == {(str(f.path), n) for f in day1 for n in f.baris_buruk}
-    loaded = sum(f.jumlah_baris - len(f.baris_buruk) for f in day1)
+    loaded = sum(f.jumlah_baris - len(f.baris_buruk) for f in day1 if f.jenis == "unit_ikm")
     (units,) = query(warehouse, "select sum(jumlah_unit) from mart.ikm_per_wilayah")[0]
     assert units == loaded
     (facts,) = query(warehouse, "select count(*) from core.fakta_unit_ikm")[0]
@@ -76,8 +76,13 @@ def test_a_correction_supersedes_the_earlier_file(warehouse, sample_manifest):
     for day in (DAY1, DAY2, DAY3):
         pipeline.run_day(day)
     found = statuses(warehouse)
-    assert found == {str(f.path): f.diharapkan for f in sample_manifest}
-    revision = next(f for f in sample_manifest if "revisi" in str(f.path))
+    units = [
+        f for f in sample_manifest if f.jenis == "unit_ikm" and f.tanggal_tiba in (DAY1, DAY2, DAY3)
+    ]
+    assert {p: s for p, s in found.items() if "/unit_ikm_" in p} == {
+        str(f.path): f.diharapkan for f in units
+    }
+    revision = next(f for f in units if "revisi" in str(f.path))
     rows = query(
         warehouse,
         "select distinct s.path from core.fakta_unit_ikm f join audit.submission s "
@@ -209,7 +214,9 @@ def _resend_with_bad_rows(sample_manifest, day: dt.date, bad_share: float) -> st
     from pathlib import Path
 
     landing = Path(os.environ["IKM_LANDING_DIR"])
-    original = next(f for f in sample_manifest if f.kode_wilayah == "1271")
+    original = next(
+        f for f in sample_manifest if f.kode_wilayah == "1271" and f.jenis == "unit_ikm"
+    )
     with (landing / original.path).open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows[: int(len(rows) * bad_share)]:
@@ -263,3 +270,147 @@ def test_the_bad_row_threshold_is_a_setting(warehouse, sample_manifest, monkeypa
     pipeline.run_day(later)
     (status,) = query(warehouse, "select status from audit.submission where path = %s", (path,))[0]
     assert status == "diterima_sebagian"
+
+
+# -- what the review found: releases, history and offices ------------------------------------
+
+
+def _write_register(landing, rel: str, rows: list[dict]) -> str:
+    import csv
+
+    from tests.factories import HEADER
+
+    target = landing / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rel
+
+
+def test_a_correction_rejected_on_reprocess_gives_the_scopes_back(warehouse, sample_manifest):
+    import os
+    from pathlib import Path
+
+    for day in (DAY1, DAY3):
+        pipeline.run_day(day)
+    original = next(f for f in sample_manifest if f.diharapkan == "digantikan")
+    revision = next(f for f in sample_manifest if f.jenis == "unit_ikm" and "revisi" in str(f.path))
+    assert statuses(warehouse)[str(original.path)] == "digantikan"
+    # The upload channel replaces the revision with a broken file of the same name.
+    (Path(os.environ["IKM_LANDING_DIR"]) / revision.path).write_bytes(b"PK\x03\x04 rusak")
+    pipeline.run_day(DAY3)
+    found = statuses(warehouse)
+    assert found[str(revision.path)] == "ditolak"
+    assert found[str(original.path)] == "diterima"  # in force again
+    owners = query(
+        warehouse,
+        "select distinct s.path from core.fakta_unit_ikm f join "
+        "audit.submission s using (submission_id) "
+        "where f.kode_kabkota like '32%%'",
+    )
+    assert owners == [(str(original.path),)]
+    (count,) = query(
+        warehouse, "select count(*) from core.fakta_unit_ikm where kode_kabkota like '32%%'"
+    )[0]
+    assert count == original.jumlah_baris
+    (orphans,) = query(
+        warehouse,
+        "select count(*) from core.dim_unit_ikm d where d.nib like %s "
+        "and not exists (select 1 from core.fakta_unit_ikm f "
+        "where f.nib = d.nib and f.row_hash = d.row_hash)",
+        ("%",),
+    )[0]
+    assert orphans == 0
+
+
+def test_every_unit_in_force_has_its_version_in_the_dimension(warehouse):
+    import os
+    from pathlib import Path
+
+    from tests.factories import unit_ikm_row
+
+    landing = Path(os.environ["IKM_LANDING_DIR"])
+    shared = "3201000000001"
+    a = [unit_ikm_row(shared, nama_usaha="UD Lama"), unit_ikm_row("3201000000002")]
+    b = [
+        unit_ikm_row(shared, kode_kabkota="3202", nama_usaha="UD Cabang"),
+        unit_ikm_row("3202000000003", kode_kabkota="3202"),
+    ]
+    c = [unit_ikm_row(shared, nama_usaha="UD Baru"), unit_ikm_row("3201000000002")]
+    d = [unit_ikm_row("3201000000002")]  # the second correction drops the shared unit
+    _write_register(landing, "2024-06-03/32/unit_ikm_2023_a.csv", a)
+    _write_register(landing, "2024-06-04/32/unit_ikm_2023_b.csv", b)
+    _write_register(landing, "2024-06-05/32/unit_ikm_2023_c.csv", c)
+    _write_register(landing, "2024-06-06/32/unit_ikm_2023_d.csv", d)
+    for day in (3, 4, 5, 6):
+        pipeline.run_day(dt.date(2024, 6, day))
+    missing = query(
+        warehouse,
+        "select f.nib, f.tahun from core.fakta_unit_ikm f where not exists (select 1 from "
+        "core.dim_unit_ikm d where d.nib = f.nib and d.berlaku_mulai <= f.tahun and "
+        "(d.berlaku_sampai is null or f.tahun < d.berlaku_sampai))",
+    )
+    assert missing == []
+    (name,) = query(
+        warehouse,
+        "select nama_usaha from core.dim_unit_ikm where nib = %s and is_current",
+        (shared,),
+    )[0]
+    assert name == "UD Cabang"  # the 3202 register is the one in force for it now
+
+
+def test_an_absurd_worker_count_is_quarantined_not_a_system_error(warehouse):
+    import os
+    from pathlib import Path
+
+    from tests.factories import unit_ikm_row
+
+    landing = Path(os.environ["IKM_LANDING_DIR"])
+    rows = [unit_ikm_row(f"320100000000{i}") for i in range(9)]
+    rows.append(
+        unit_ikm_row(
+            "3201000000099",
+            tenaga_kerja_laki="3000000000",
+            nilai_investasi="2000000000",
+            skala="menengah",
+        )
+    )
+    rel = _write_register(landing, "2024-06-03/3201/unit_ikm_2023.csv", rows)
+    pipeline.run_day(dt.date(2024, 6, 3))
+    (status, galat) = query(
+        warehouse, "select status, galat_sistem from audit.submission where path = %s", (rel,)
+    )[0]
+    assert (status, galat) == ("diterima_sebagian", False)
+    kode = query(
+        warehouse,
+        "select kode_aturan from audit.karantina k join audit.submission s "
+        "using (submission_id) where s.path = %s",
+        (rel,),
+    )
+    assert ("tenaga_kerja_tidak_wajar",) in kode
+
+
+@pytest.mark.parametrize("office", [".*", "99", "3299x"])
+def test_a_file_from_an_unknown_office_folder_is_rejected(warehouse, office):
+    import os
+    from pathlib import Path
+
+    from tests.factories import unit_ikm_row
+
+    landing = Path(os.environ["IKM_LANDING_DIR"])
+    rel = _write_register(
+        landing,
+        f"2024-06-03/{office}/unit_ikm_2023.csv",
+        [unit_ikm_row("1101000000001", kode_kabkota="1101")],
+    )
+    pipeline.run_day(dt.date(2024, 6, 3))
+    (status, pesan) = query(
+        warehouse, "select status, pesan from audit.submission where path = %s", (rel,)
+    )[0]
+    assert status == "ditolak" and "folder kantor" in pesan
+    (facts,) = query(
+        warehouse, "select count(*) from core.fakta_unit_ikm where kode_kabkota = '1101'"
+    )[0]
+    assert facts == 0

@@ -69,6 +69,7 @@ def breaking(expectation: dict) -> tuple[list[list[str | None]], str | None]:
         "kbli_bukan_industri": "46100",
         "skala_tidak_dikenal": "besar",
         "tidak_boleh_negatif": "-1",
+        "tenaga_kerja_tidak_wajar": "3000000000",
         "tahun_berdiri_tidak_wajar": "2031",
         "pilihan_ya_tidak": "mungkin",
         "tanggal_di_luar_periode": "2022-12-31",

@@ -81,3 +81,19 @@ def test_rules_version_changes_with_the_suite(tmp_path, monkeypatch):
 )
 def test_arrival_date_is_the_logical_date_in_jakarta(logical, expected):
     assert arrival_date(logical) == expected
+
+
+def test_a_run_without_a_logical_date_is_refused():
+    with pytest.raises(ValueError, match="logical date"):
+        arrival_date(None)
+
+
+def test_only_warehouse_hiccups_are_retried():
+    import psycopg
+
+    from etl.errors import is_transient
+
+    assert is_transient(psycopg.OperationalError("server closed the connection unexpectedly"))
+    assert is_transient(ConnectionResetError())
+    assert not is_transient(ValueError("a bug"))
+    assert not is_transient(psycopg.errors.NumericValueOutOfRange("out of range"))

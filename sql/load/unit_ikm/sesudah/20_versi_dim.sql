@@ -1,22 +1,14 @@
 -- SCD type 2, rebuilt for the affected units from the facts in force: a new version starts in
--- each year whose attributes differ from the year before. The result depends only on the
--- facts, so loading days in any order gives the same history.
+-- each year whose attributes differ from the year before. Attributes come from the kept rows,
+-- so every hash in force has them; the result depends only on the facts, not on load order.
 create temp table versi_dim on commit drop as
 with atribut as (
-    select distinct on (nib, row_hash) *
-    from (
-        select
-            nib, row_hash, nama_usaha, nama_pemilik, nik_pemilik, no_telepon, alamat,
-            kode_kabkota, kbli, produk_utama, kode_sentra, tahun_berdiri
-        from baris_baru
-        union all
-        select
-            nib, row_hash, nama_usaha, nama_pemilik, nik_pemilik, no_telepon, alamat,
-            kode_kabkota, kbli, produk_utama, kode_sentra, tahun_berdiri
-        from core.dim_unit_ikm
-        where nib in (select nib from nib_terdampak)
-    ) as semua
-    order by nib, row_hash
+    select distinct on (nib, row_hash)
+        nib, row_hash, nama_usaha, nama_pemilik, nik_pemilik, no_telepon, alamat,
+        kode_kabkota, kbli, produk_utama, kode_sentra, tahun_berdiri
+    from core.baris_unit_ikm
+    where nib in (select nib from nib_terdampak)
+    order by nib, row_hash, submission_id, baris
 ),
 
 per_tahun as (
