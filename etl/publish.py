@@ -57,6 +57,11 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             "order by baris, kolom",
             (submission_id,),
         ).fetchall()
+        warnings = cur.execute(
+            "select baris, kolom, nilai, alasan from audit.peringatan where submission_id = %s "
+            "order by baris, kolom",
+            (submission_id,),
+        ).fetchall()
     assert sub is not None
     report, table = feedback_paths(sub)
     report.parent.mkdir(parents=True, exist_ok=True)
@@ -89,6 +94,17 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             lines.append(f"| {r['baris']} | {r['kolom']} | {value} | {r['alasan']} |")
         if len(rows) > 1000:
             lines.append(f"| … | | | {len(rows) - 1000} masalah lain ada di `{table.name}` |")
+    if warnings:
+        lines += [
+            "",
+            "## Peringatan (baris tetap dimuat)",
+            "",
+            "| Baris | Kolom | Nilai | Keterangan |",
+            "|---|---|---|---|",
+        ]
+        for w in warnings[:1000]:
+            value = neutralise(w["nilai"]).replace("|", "\\|")
+            lines.append(f"| {w['baris']} | {w['kolom']} | {value} | {w['alasan']} |")
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if rows:
         with table.open("w", newline="", encoding="utf-8-sig") as fh:

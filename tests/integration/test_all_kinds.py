@@ -150,3 +150,17 @@ def test_status_of_every_office_for_every_kind(loaded):
         "'belum_dikirim' and terlambat",
     )
     assert ("32",) in late  # arrived 15 April, after the 10th
+
+
+def test_feedback_lists_the_translated_codes_for_the_office(loaded, sample_manifest):
+    import os
+    from pathlib import Path
+
+    sent = next(f for f in sample_manifest if f.peringatan)
+    report = (
+        Path(os.environ["IKM_FEEDBACK_DIR"]) / sent.tanggal_tiba.isoformat() / sent.kode_wilayah
+        / f"{sent.path.name}.umpan_balik.md"
+    ).read_text(encoding="utf-8")
+    assert "## Peringatan (baris tetap dimuat)" in report
+    for row in sent.peringatan:
+        assert f"| {row} | kode_kabkota |" in report

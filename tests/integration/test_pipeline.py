@@ -414,3 +414,22 @@ def test_a_file_from_an_unknown_office_folder_is_rejected(warehouse, office):
         warehouse, "select count(*) from core.fakta_unit_ikm where kode_kabkota = '1101'"
     )[0]
     assert facts == 0
+
+
+def test_feedback_neutralises_formulas_and_lists_warnings(warehouse):
+    import csv
+    import os
+    from pathlib import Path
+
+    from tests.factories import unit_ikm_row
+
+    landing = Path(os.environ["IKM_LANDING_DIR"])
+    rows = [unit_ikm_row(f"320100000000{i}") for i in range(9)]
+    rows.append(unit_ikm_row('=HYPERLINK("http://contoh.invalid","klik")'))
+    _write_register(landing, "2024-06-03/3201/unit_ikm_2023.csv", rows)
+    pipeline.run_day(dt.date(2024, 6, 3))
+    folder = Path(os.environ["IKM_FEEDBACK_DIR"]) / "2024-06-03" / "3201"
+    with (folder / "unit_ikm_2023.csv.baris_ditolak.csv").open(encoding="utf-8-sig") as fh:
+        cells = [row["nilai"] for row in csv.DictReader(fh, delimiter=";")]
+    assert cells and all(not c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)  # kept, shown as text

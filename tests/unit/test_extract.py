@@ -7,7 +7,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from etl import extract
+from etl import contract, extract
 from tests.factories import HEADER, UNIT_IKM, unit_ikm_row
 
 pytestmark = pytest.mark.unit
@@ -27,11 +27,21 @@ def write_csv(
 
 
 def stage(path: Path, tmp_path: Path):
-    raw = extract.READERS[path.suffix[1:]](path)
-    rows, notes = extract.write_staged(
-        KIND, raw, tmp_path / "s.parquet", tmp_path / "e.parquet", chunk_rows=2
+    """The pure staging function, as extract() calls it (file name parsed, no database)."""
+    staged = extract.stage_file(
+        path,
+        contract.parse_file_name(path.name),
+        tmp_path / "s.parquet",
+        tmp_path / "e.parquet",
+        tmp_path / "w.parquet",
+        chunk_rows=2,
     )
-    return rows, notes, pq.read_table(tmp_path / "s.parquet"), pq.read_table(tmp_path / "e.parquet")
+    return (
+        staged.jumlah_baris,
+        staged.notes,
+        pq.read_table(tmp_path / "s.parquet"),
+        pq.read_table(tmp_path / "e.parquet"),
+    )
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
@@ -178,3 +188,38 @@ def test_gx_index_queries_are_made_runnable_or_refused():
     )
     with pytest.raises(ValueError, match="double-quoted"):
         executable_query("SELECT _baris FROM t WHERE s NOT IN ('a'::VARCHAR, \"it's\"::VARCHAR)")
+
+
+def test_extract_result_carries_the_warnings_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("IKM_STAGING_DIR", str(tmp_path))
+    data, errors, warnings = extract.staged_paths(7)
+    assert (data.name, errors.name, warnings.name) == (
+        "7.parquet",
+        "7.galat.parquet",
+        "7.peringatan.parquet",
+    )
+    result = extract.ExtractResult(
+        7, "p", "diekstrak", 1, str(data), str(errors), [], str(warnings)
+    )
+    assert result.as_xcom()["warnings"] == str(warnings)
+
+
+def test_warnings_file_is_written_even_when_empty(tmp_path):
+    path = write_csv(tmp_path / "unit_ikm_2023.csv", [good_row()])
+    stage(path, tmp_path)
+    warnings = pq.read_table(tmp_path / "w.parquet")
+    assert warnings.num_rows == 0 and warnings.schema == extract.ERROR_SCHEMA
+
+
+def test_size_limits_are_settings(monkeypatch):
+    monkeypatch.setenv("IKM_BATAS_BERKAS_MB", "3")
+    monkeypatch.setenv("IKM_BATAS_XLSX_MB", "not a number")
+    limits = extract.limits()
+    assert limits["berkas"] == 3 * 1024 * 1024
+    assert limits["xlsx"] == 200 * 1024 * 1024  # a bad setting falls back to the default
+
+
+def test_kind_hint_only_for_known_kinds():
+    assert extract.kind_hint("unit_ikm_2023.xlsx").jenis == "unit_ikm"
+    assert extract.kind_hint("laporan_2023.csv") is None  # follows the pattern, unknown kind
+    assert extract.kind_hint("Data IKM Bogor.xlsx") is None

@@ -1,0 +1,99 @@
+"""Every file of the messy corpus (tests/corpus.py) gets exactly its expected outcome.
+
+The reader and typing layer only (``extract.stage_file``), no database: rows as the office sees
+them, bad cells and warnings by (row, column), the kind and period, and the reason of a rejection.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from etl import extract
+from tests.corpus import Case, build_corpus
+
+pytestmark = pytest.mark.unit
+
+_CORPUS_DIR = tempfile.TemporaryDirectory(prefix="ikm_corpus_")  # removed when pytest exits
+CORPUS_ROOT = Path(_CORPUS_DIR.name)
+CASES = build_corpus(CORPUS_ROOT)
+
+
+def stage(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> extract.StageResult:
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    path = extract.open_landed(CORPUS_ROOT, case.rel_path)
+    return extract.stage_file(
+        path,
+        extract.kind_hint(path.name),
+        tmp_path / "data.parquet",
+        tmp_path / "galat.parquet",
+        tmp_path / "peringatan.parquet",
+        chunk_rows=2,  # several chunks even for small files
+    )
+
+
+def cells(path: Path) -> dict[tuple[int, str], dict]:
+    return {(r["baris"], r["kolom"]): r for r in pq.read_table(path).to_pylist()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if case.expected == "rejected":
+        with pytest.raises(extract.Rejected, match=case.reason):
+            stage(case, tmp_path, monkeypatch)
+        assert not list(tmp_path.glob("*.parquet")), "a rejected file leaves nothing staged"
+        return
+    result = stage(case, tmp_path, monkeypatch)
+    errors = cells(tmp_path / "galat.parquet")
+    warnings = cells(tmp_path / "peringatan.parquet")
+    assert set(errors) == case.bad_cells
+    assert set(warnings) == case.warnings
+    for key, code in case.codes.items():
+        assert (errors.get(key) or warnings[key])["kode_aturan"] == code
+    for row in [*errors.values(), *warnings.values()]:
+        assert row["alasan"] and row["nilai"] is not None
+    if case.reason:
+        assert any(case.reason in note for note in result.notes), result.notes
+    if case.jenis:
+        assert (result.jenis, result.periode) == (case.jenis, case.periode)
+        assert result.disimpulkan
+    table = pq.read_table(tmp_path / "data.parquet")
+    if case.rows is not None:
+        assert result.jumlah_baris == table.num_rows == case.rows
+    by_row = {r["_baris"]: r for r in table.to_pylist()}
+    for (row, column), expected in case.values.items():
+        assert by_row[row][column] == expected, (row, column)
+    for row, column in case.bad_cells:
+        assert by_row[row][column] is None  # a bad cell is null, never a guess
+
+
+def test_the_corpus_covers_every_kind_of_mess() -> None:
+    names = " ".join(c.name for c in CASES)
+    for ext in (".csv", ".xlsx", ".json"):
+        assert ext in names
+    assert {c.expected for c in CASES} == {"ok", "rejected"}
+    assert any(c.warnings for c in CASES) and any(c.jenis for c in CASES)
+
+
+def test_warning_rows_say_what_replaced_what(tmp_path, monkeypatch) -> None:
+    case = next(c for c in CASES if c.name == "tenaga_kerja_2023.csv")
+    stage(case, tmp_path, monkeypatch)
+    warned = cells(tmp_path / "peringatan.parquet")[(3, "kode_kabkota")]
+    assert warned["nilai"] == "9201"
+    assert "9601" in warned["alasan"] and "Sorong" in warned["alasan"]
+    refused = cells(tmp_path / "galat.parquet")[(5, "kode_kabkota")]
+    assert "9501" in refused["alasan"] and "BPS" in refused["alasan"]
+
+
+def test_excel_mangled_code_explains_how_to_keep_text(tmp_path, monkeypatch) -> None:
+    case = next(c for c in CASES if c.name == "unit_ikm_2023_kode_angka.xlsx")
+    stage(case, tmp_path, monkeypatch)
+    errors = cells(tmp_path / "galat.parquet")
+    assert "0 di depan" in errors[(3, "nib")]["alasan"]
+    assert "E+" in errors[(4, "nib")]["alasan"]
+    assert "15 digit" in errors[(5, "nik_pemilik")]["alasan"]
+    assert all("Text" in e["alasan"] for e in errors.values())
