@@ -158,7 +158,9 @@ def test_feedback_lists_the_translated_codes_for_the_office(loaded, sample_manif
 
     sent = next(f for f in sample_manifest if f.peringatan)
     report = (
-        Path(os.environ["IKM_FEEDBACK_DIR"]) / sent.tanggal_tiba.isoformat() / sent.kode_wilayah
+        Path(os.environ["IKM_FEEDBACK_DIR"])
+        / sent.tanggal_tiba.isoformat()
+        / sent.kode_wilayah
         / f"{sent.path.name}.umpan_balik.md"
     ).read_text(encoding="utf-8")
     assert "## Peringatan (baris tetap dimuat)" in report
