@@ -37,7 +37,7 @@ POSTGRES_TYPES = {
     "ya_tidak": "text",
     "bilangan": "bigint",
     "rupiah": "bigint",
-    "desimal": "double precision",
+    "desimal": "numeric",
     "tanggal": "date",
 }
 PERIOD_PATTERNS = {"tahunan": r"\d{4}", "bulanan": r"\d{4}-(?:0[1-9]|1[0-2])"}

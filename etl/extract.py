@@ -526,6 +526,18 @@ def locate_table(source: Source, candidates: list[Kind]) -> Table:
             f"nama berkas tidak sesuai pola {POLA_NAMA}, dan jenisnya tidak dapat dikenali dari "
             "judul kolom; gunakan judul kolom templat"
         )
+    alike = [  # sheets with a real header of this kind (fit -1 means no header was found)
+        t.sheet
+        for t in tables
+        if t.kind is not None and t.kind.jenis == best.kind.jenis and t.fit[0] >= 0
+    ]
+    if len(alike) > 1:
+        # Which sheet is the period of the file? Guessing could load January as March.
+        raise Rejected(
+            f"berkas berisi {len(alike)} lembar data {best.kind.jenis} ("
+            + ", ".join(f"'{name}'" for name in alike)
+            + "); kirim satu lembar data per berkas, satu berkas per periode"
+        )
     if best.sheet is not None:
         others = [s.name for s in source.sheets if s.name != best.sheet]
         note = f"data dibaca dari lembar '{best.sheet}'"

@@ -83,7 +83,8 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             "",
             "## Baris yang bermasalah",
             "",
-            "Nomor baris sesuai tampilan berkas Anda di Excel (baris judul kolom = baris 1). "
+            "Nomor baris = nomor baris di berkas Anda seperti terlihat di Excel "
+            "(untuk JSON: urutan data + 1). "
             f"Daftar lengkap juga ada di `{table.name}`.",
             "",
             "| Baris | Kolom | Nilai | Alasan dan cara memperbaiki |",
@@ -94,7 +95,7 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             lines.append(f"| {r['baris']} | {r['kolom']} | {value} | {r['alasan']} |")
         if len(rows) > 1000:
             lines.append(f"| … | | | {len(rows) - 1000} masalah lain ada di `{table.name}` |")
-    if warnings:
+    if warnings and sub["status"] != "ditolak":  # a rejected file loaded nothing to warn about
         lines += [
             "",
             "## Peringatan (baris tetap dimuat)",

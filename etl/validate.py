@@ -443,7 +443,7 @@ where not (
         -- a cell that did not convert is null in the table: its first reason is enough
         select 1 from audit.karantina as k
         where k.submission_id = %(id)s and k.baris = q.{row} and k.kolom = %(kolom)s
-            and k.kode_aturan like 'tipe\\_%%'
+            and k.kode_aturan <> 'wajib_diisi'
     )
 )
 on conflict do nothing
@@ -469,11 +469,23 @@ def cross_file_checks(jenis: str) -> list[tuple[dict[str, str], str]]:
     return checks
 
 
+def _mark_quarantined(conn: psycopg.Connection, submission_id: int, table: str) -> None:
+    """Flag staged rows that have a quarantine reason, so later checks and the load skip them."""
+    conn.execute(
+        sql.SQL(
+            "update {} as t set _karantina = true where not t._karantina and exists "
+            "(select 1 from audit.karantina as k where k.submission_id = %s and k.baris = t.{})"
+        ).format(sql.Identifier("staging", table), sql.Identifier(ROW_COLUMN)),
+        (submission_id,),
+    )
+
+
 def _run_checks(conn: psycopg.Connection, submission_id: int, table: str) -> None:
-    """Cross-file rules: quarantine rows or flag them, by the checks' own SQL."""
+    """Cross-file rules, in file order: quarantine rows or flag them, by the checks' own SQL."""
     sub = audit.get(conn, submission_id)
     periode = sub.periode or ""
     params = {
+        "kantor": sub.kode_wilayah,
         "id": submission_id,
         "tahun": int(periode[:4]),
         "bulan": int(periode[5:7]) if len(periode) == 7 else None,
@@ -490,6 +502,8 @@ def _run_checks(conn: psycopg.Connection, submission_id: int, table: str) -> Non
                 statement,
                 params | {"kolom": meta["kolom"], "kode": meta["kode"], "pesan": meta["pesan"]},
             )
+        if meta["tingkat"] == "karantina":
+            _mark_quarantined(conn, submission_id, table)
 
 
 def _record(
@@ -544,15 +558,8 @@ def _record(
                     "alasan": failed.alasan,
                 },
             )
+    _mark_quarantined(conn, submission_id, table)
     _run_checks(conn, submission_id, table)
-    ident = sql.Identifier("staging", table)
-    conn.execute(
-        sql.SQL(
-            "update {} as t set _karantina = true where exists (select 1 from audit.karantina as k "
-            "where k.submission_id = %s and k.baris = t.{})"
-        ).format(ident, sql.Identifier(ROW_COLUMN)),
-        (submission_id,),
-    )
     (bad,) = conn.execute(
         "select count(distinct baris) from audit.karantina where submission_id = %s",
         (submission_id,),

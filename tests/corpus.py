@@ -514,6 +514,18 @@ def _realisasi_xlsx(wb: openpyxl.Workbook) -> None:
     sheet_rows(ws, columns("realisasi_program"), [realisasi_row(pagu=150_000_000)])
 
 
+def _month_per_sheet(wb: openpyxl.Workbook) -> None:
+    """One sheet per month in one workbook: which one is the file's period is a guess."""
+    wb.active.title = "Januari"
+    sheet_rows(wb.active, columns("realisasi_program"), [realisasi_row(realisasi=10_000_000)])
+    for month in ("Februari", "Maret"):
+        sheet_rows(
+            wb.create_sheet(month),
+            columns("realisasi_program"),
+            [realisasi_row(realisasi=20_000_000)],
+        )
+
+
 def _bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -633,6 +645,10 @@ def _xlsx_cases() -> list[tuple[Case, bytes]]:
         (
             Case("unit_ikm_2023_sebenarnya_xlsx.csv", "rejected", reason="berformat Excel"),
             xlsx_bytes(_several_sheets),
+        ),
+        (
+            Case("realisasi_program_2024-03.xlsx", "rejected", reason="3 lembar data"),
+            xlsx_bytes(_month_per_sheet),
         ),
     ]
 

@@ -31,8 +31,8 @@ create table core.baris_realisasi_program (
     kegiatan       text not null,
     pagu           bigint not null,
     realisasi      bigint not null,
-    target_output  double precision not null,
-    capaian_output double precision not null,
+    target_output  numeric not null,
+    capaian_output numeric not null,
     satuan_output  text not null,
     primary key (submission_id, baris)
 );
@@ -52,7 +52,7 @@ create table core.baris_peserta_program (
     tanggal           date not null,
     hasil             text not null,
     nomor_sertifikat  text,
-    nilai_tkdn_persen double precision,
+    nilai_tkdn_persen numeric,
     bintang_ovop      smallint,
     primary key (submission_id, baris)
 );

@@ -1,14 +1,15 @@
 -- One row per kind × period × office: did each office send, and on time?
 create or replace view mart.status_pengiriman as
 with periode_diharapkan as (
-    -- the periods expected of every office: those for which any office sent that kind
+    -- the periods expected of every office: those for which any office sent that kind and had
+    -- it accepted (a rejected file with a mistyped period expects nothing of 552 offices)
     select distinct
         s.jenis,
         s.periode
     from audit.submission as s
     inner join core.jenis_pengiriman as j on s.jenis = j.jenis
-    -- a period that has not started yet is a typo, not an expectation of 552 offices
     where core.awal_periode(s.periode) <= current_date
+        and s.status_validasi in ('diterima', 'diterima_sebagian')
 ),
 
 kantor as (

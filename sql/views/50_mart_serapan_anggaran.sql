@@ -1,28 +1,45 @@
--- One row per budget year × month × work unit × mechanism × focus (activities summed):
--- the year's ceiling and target as last reported, spending and output cumulated from January.
+-- One row per budget year × month × work unit × mechanism × focus (activities summed), for
+-- every month from January to the last month the work unit reported: the ceiling and target as
+-- last reported, spending and output cumulated from January (a month not reported adds 0).
 create or replace view mart.serapan_anggaran as
-with bulanan as (
+with laporan as (
     select
         tahun, bulan, kode_satker, mekanisme, fokus, kegiatan, pagu, realisasi,
-        target_output, capaian_output
+        target_output, capaian_output, satuan_output
     from core.fakta_realisasi_program
 ),
 
-terakhir as (
-    -- each activity's ceiling and target as last reported in the year
-    select distinct on (tahun, kode_satker, mekanisme, fokus, kegiatan)
-        tahun, kode_satker, mekanisme, fokus, kegiatan, pagu, target_output
-    from bulanan
-    order by tahun, kode_satker, mekanisme, fokus, kegiatan, bulan desc
+kunci as (
+    -- each work unit's focus areas in the year, and the last month the unit reported
+    select
+        l.tahun, l.kode_satker, l.mekanisme, l.fokus,
+        max(l.bulan) as bulan_terakhir_kunci,
+        count(distinct lower(l.satuan_output)) as jumlah_satuan
+    from laporan as l
+    group by l.tahun, l.kode_satker, l.mekanisme, l.fokus
+),
+
+akhir_satker as (
+    select tahun, kode_satker, max(bulan) as bulan_terakhir
+    from laporan
+    group by tahun, kode_satker
 ),
 
 plafon as (
+    -- the ceiling and target as last reported: the activities of the key's latest month
     select
-        tahun, kode_satker, mekanisme, fokus,
-        sum(pagu) as pagu,
-        sum(target_output) as target_output
-    from terakhir
-    group by tahun, kode_satker, mekanisme, fokus
+        l.tahun, l.kode_satker, l.mekanisme, l.fokus,
+        sum(l.pagu) as pagu,
+        sum(l.target_output) as target_output
+    from laporan as l
+    inner join kunci as k
+        on
+            l.tahun = k.tahun
+            and l.kode_satker = k.kode_satker
+            and l.mekanisme = k.mekanisme
+            and l.fokus = k.fokus
+            and l.bulan = k.bulan_terakhir_kunci
+    group by l.tahun, l.kode_satker, l.mekanisme, l.fokus
 ),
 
 per_bulan as (
@@ -30,17 +47,32 @@ per_bulan as (
         tahun, bulan, kode_satker, mekanisme, fokus,
         sum(realisasi) as realisasi,
         sum(capaian_output) as capaian_output
-    from bulanan
+    from laporan
     group by tahun, bulan, kode_satker, mekanisme, fokus
+),
+
+deret as (
+    -- January to the unit's last reported month, for every focus area it reported that year
+    select k.tahun, b.bulan::smallint as bulan, k.kode_satker, k.mekanisme, k.fokus
+    from kunci as k
+    inner join akhir_satker as a on k.tahun = a.tahun and k.kode_satker = a.kode_satker
+    cross join lateral generate_series(1, a.bulan_terakhir) as b (bulan)
 ),
 
 kumulatif as (
     select
-        tahun, bulan, kode_satker, mekanisme, fokus,
-        sum(realisasi) over w as realisasi_kumulatif,
-        sum(capaian_output) over w as capaian_kumulatif
-    from per_bulan
-    window w as (partition by tahun, kode_satker, mekanisme, fokus order by bulan)
+        d.tahun, d.bulan, d.kode_satker, d.mekanisme, d.fokus,
+        sum(coalesce(p.realisasi, 0)) over w as realisasi_kumulatif,
+        sum(coalesce(p.capaian_output, 0)) over w as capaian_kumulatif
+    from deret as d
+    left join per_bulan as p
+        on
+            d.tahun = p.tahun
+            and d.bulan = p.bulan
+            and d.kode_satker = p.kode_satker
+            and d.mekanisme = p.mekanisme
+            and d.fokus = p.fokus
+    window w as (partition by d.tahun, d.kode_satker, d.mekanisme, d.fokus order by d.bulan)
 )
 
 select
@@ -54,10 +86,12 @@ select
     p.pagu::numeric(20, 0) as pagu,
     k.realisasi_kumulatif::numeric(20, 0) as realisasi_kumulatif,
     round(100.0 * k.realisasi_kumulatif / nullif(p.pagu, 0), 2) as persen_serapan,
-    p.target_output::numeric as target_output,
-    k.capaian_kumulatif::numeric as capaian_kumulatif,
-    round((100.0 * k.capaian_kumulatif / nullif(p.target_output, 0))::numeric, 2)
-        as persen_capaian
+    p.target_output,
+    k.capaian_kumulatif,
+    -- outputs counted in different units cannot be added up into one percentage
+    case when u.jumlah_satuan = 1
+        then round(100.0 * k.capaian_kumulatif / nullif(p.target_output, 0), 2)
+    end as persen_capaian
 from kumulatif as k
 inner join plafon as p
     on
@@ -65,8 +99,15 @@ inner join plafon as p
         and k.kode_satker = p.kode_satker
         and k.mekanisme = p.mekanisme
         and k.fokus = p.fokus
+inner join kunci as u
+    on
+        k.tahun = u.tahun
+        and k.kode_satker = u.kode_satker
+        and k.mekanisme = u.mekanisme
+        and k.fokus = u.fokus
 left join core.dim_satker as s on k.kode_satker = s.kode_satker;
 
 comment on view mart.serapan_anggaran is
-    'Serapan anggaran dan capaian output kumulatif per bulan, satker, mekanisme dan fokus; pagu '
-    'dan target = nilai terakhir yang dilaporkan tahun itu. / Cumulative budget absorption.';
+    'Serapan anggaran dan capaian output kumulatif sejak Januari per bulan, satker, mekanisme dan '
+    'fokus; pagu dan target = nilai bulan terakhir yang dilaporkan; bulan tanpa laporan = 0; '
+    'persen_capaian kosong bila satuan output berbeda. / Cumulative budget absorption.';

@@ -110,29 +110,19 @@ def test_ikm_share_of_industrial_workers_per_province(loaded):
 def test_budget_absorption_accumulates_from_january(loaded):
     rows = query(
         loaded,
-        "select tahun_anggaran, bulan, kode_satker, mekanisme, fokus, pagu, "
-        "realisasi_kumulatif, persen_serapan from mart.serapan_anggaran "
-        "order by 3, 4, 5, 2",
+        "select tahun_anggaran, bulan, kode_satker, mekanisme, fokus, realisasi_kumulatif, pagu, "
+        "persen_serapan from mart.serapan_anggaran",
     )
     assert rows
-    by_key: dict[tuple, list] = {}
-    for r in rows:
-        by_key.setdefault(r[2:5], []).append(r)
-    for key, months in by_key.items():
-        monthly = query(
+    for tahun, bulan, satker, mekanisme, fokus, cumulative, pagu, persen in rows:
+        (spent,) = query(
             loaded,
-            "select bulan, sum(realisasi) from core.fakta_realisasi_program "
-            "where kode_satker = %s and mekanisme = %s and fokus = %s "
-            "group by bulan order by bulan",
-            key,
-        )
-        running = 0
-        for (_, bulan, *_rest), (m, spent) in zip(months, monthly, strict=True):
-            running += spent
-            assert bulan == m
-        assert months[-1][6] == running
-        pagu = months[-1][5]
-        assert float(months[-1][7]) == round(100 * float(running) / float(pagu), 2)
+            "select coalesce(sum(realisasi), 0) from core.fakta_realisasi_program where tahun = "
+            "%s and bulan <= %s and kode_satker = %s and mekanisme = %s and fokus = %s",
+            (tahun, bulan, satker, mekanisme, fokus),
+        )[0]
+        assert cumulative == spent
+        assert float(persen) == round(100 * float(spent) / float(pagu), 2)
 
 
 def test_status_of_every_office_for_every_kind(loaded):
