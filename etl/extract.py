@@ -179,6 +179,15 @@ def _qualifies(kind: Kind, cells: list[str | None]) -> bool:
     return len(found) >= max(2, math.ceil(len(kind.required) / 2))
 
 
+def _renamed_columns(raw_header: list[str | None], header: list[str]) -> list[str]:
+    """Columns read through a synonym, so the office can match the feedback's column names."""
+    return [
+        f"kolom '{raw}' dibaca sebagai {name}"
+        for raw, name in zip(raw_header, header, strict=True)
+        if name and contract.normalise_header(raw) != name
+    ]
+
+
 def map_header(kind: Kind, raw_header: list[str | None]) -> tuple[list[str], list[str]]:
     """Header cells → contract column names ("" when unknown), and the required ones missing."""
     lookup = header_lookup(kind.jenis)
@@ -898,6 +907,7 @@ def _stage(
             )
         periode, period_source = _period(kind, path, name, table)
         notes = source.notes + table.notes + _unknown_columns(table.raw_header, header)
+        notes += _renamed_columns(table.raw_header, header)
         written = _write(kind, header, table.rows, paths, load_padanan(reference_dir), chunk_rows)
     finally:
         source.close()

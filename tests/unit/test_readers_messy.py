@@ -97,3 +97,23 @@ def test_excel_mangled_code_explains_how_to_keep_text(tmp_path, monkeypatch) -> 
     assert "E+" in errors[(4, "nib")]["alasan"]
     assert "15 digit" in errors[(5, "nik_pemilik")]["alasan"]
     assert all("Text" in e["alasan"] for e in errors.values())
+
+
+def test_columns_read_through_a_synonym_are_named_in_the_notes(tmp_path):
+    from etl import extract
+
+    path = tmp_path / "tenaga_kerja_2023.csv"
+    path.write_text(
+        "Kode Kab/Kota,KBLI (Golongan Pokok),Skala Usaha,Jumlah Unit Usaha,TK Laki-laki,"
+        "TK Perempuan\n3201,10,kecil,5,10,8\n",
+        encoding="utf-8",
+    )
+    result = extract.stage_file(
+        path,
+        extract.kind_hint(path.name),
+        tmp_path / "a.parquet",
+        tmp_path / "b.parquet",
+        tmp_path / "c.parquet",
+    )
+    assert "kolom 'TK Laki-laki' dibaca sebagai tenaga_kerja_laki" in result.notes
+    assert not any("'Kode Kab/Kota'" in n and "kode_kabkota" not in n for n in result.notes)
