@@ -526,6 +526,25 @@ def _month_per_sheet(wb: openpyxl.Workbook) -> None:
         )
 
 
+def _two_years_in_title(wb: openpyxl.Workbook) -> None:
+    wb.active.append(["REKAP DATA IKM TAHUN 2022"])
+    wb.active.append(["PEMUTAKHIRAN TAHUN 2023"])
+    sheet_rows(wb.active, UNIT, units(2))
+
+
+def _encrypted_flag() -> bytes:
+    """A zip whose entries say they are encrypted (the flag Excel's ZIP encryption sets)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+    data = bytearray(buffer.getvalue())
+    # zipfile clears the flag when writing: set bit 0 in the local and central headers
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature) + offset
+        data[at] |= 0x1
+    return bytes(data)
+
+
 def _bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -649,6 +668,14 @@ def _xlsx_cases() -> list[tuple[Case, bytes]]:
         (
             Case("realisasi_program_2024-03.xlsx", "rejected", reason="3 lembar data"),
             xlsx_bytes(_month_per_sheet),
+        ),
+        (
+            Case("rekap ikm.xlsx", "rejected", reason="beberapa periode"),
+            xlsx_bytes(_two_years_in_title),
+        ),
+        (
+            Case("unit_ikm_2023_zip_sandi.xlsx", "rejected", reason="dilindungi kata sandi"),
+            _encrypted_flag(),
         ),
     ]
 
