@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run psql test test-deps fuzz test-unit test-integration test-dags lint format stop requirements clean
+.PHONY: help venv run psql test test-deps fuzz bench test-unit test-integration test-dags lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
@@ -42,6 +42,10 @@ test-unit: venv
 
 test-integration: venv
 	@$(BIN)/python -m pytest -m integration
+
+# The pipeline on 1 %, 10 % and 100 % of the national set against raw COPY (BENCH_FRACTIONS).
+bench: venv
+	@$(BIN)/python bench/run_bench.py
 
 # The reader fuzzers for longer than `make test` does (IKM_FUZZ_EXAMPLES cases per property).
 fuzz: venv

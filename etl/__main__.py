@@ -11,6 +11,7 @@ from etl import (
     landing,
     load,
     migrate,
+    nasional,
     pipeline,
     publish,
     runner,
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module in (
         samples,
+        nasional,
         migrate,
         landing,
         extract,

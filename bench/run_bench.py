@@ -1,0 +1,205 @@
+"""``make bench``: the pipeline on the national set against the physical limit, raw COPY.
+
+For each fraction of the national set (default 1 %, 10 %, 100 %; ``BENCH_FRACTIONS``) on the
+same PostgreSQL: raw ``COPY`` of the same unit rows from their CSV files into a table without
+keys, then the pipeline stage by stage (extract, validate, load per file, then publish), then
+the same day again unchanged. Prints seconds, rows/s, ratio to raw COPY and peak RSS, writes
+them to a JSON file and prints that file's path on its last line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from etl.settings import get_settings  # noqa: E402
+
+DAY = dt.date(2023, 3, 20)
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def timed(into: dict[str, float], key: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        into[key] = into.get(key, 0.0) + time.perf_counter() - start
+
+
+def bench_database(name: str) -> str:
+    """A fresh database on the warehouse's server (WAREHOUSE_URL or the embedded one)."""
+    import psycopg
+
+    from etl import warehouse
+
+    base = warehouse.warehouse_url()
+    url = base.set(database=name)
+    with psycopg.connect(
+        warehouse.libpq_dsn(base.set(database="postgres")), autocommit=True
+    ) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    return url.render_as_string(hide_password=False)
+
+
+def landing_for(fraction: float) -> Path:
+    """The national set for ``fraction``, generated once and kept under the state folder."""
+    from etl import nasional
+
+    folder = get_settings().state_dir / "bench" / f"nasional-{fraction:g}"
+    marker = folder / ".lengkap.json"
+    if not marker.exists():
+        started = time.perf_counter()
+        summary = nasional.generate_national(
+            folder / "landing", get_settings().reference_dir, fraction=fraction, tanggal_tiba=DAY
+        )
+        marker.write_text(
+            json.dumps(
+                {
+                    "units": summary.units,
+                    "rows": summary.rows,
+                    "bytes": summary.bytes,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
+        )
+    return folder / "landing"
+
+
+def raw_copy(landing: Path) -> tuple[float, int]:
+    """COPY every unit_ikm CSV of the day into one table without keys: the physical limit."""
+    from etl import contract, warehouse
+
+    columns = ", ".join(f"{c.nama} text" for c in contract.get_kind("unit_ikm").columns)
+    rows = 0
+    with warehouse.connect() as conn:
+        conn.execute(
+            f"drop table if exists public.salinan_mentah; "
+            f"create unlogged table public.salinan_mentah ({columns})"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            for path in sorted((landing / DAY.isoformat()).glob("*/unit_ikm_*.csv")):
+                with (
+                    cur.copy(
+                        "copy public.salinan_mentah from stdin (format csv, header true)"
+                    ) as sink,
+                    path.open("rb") as fh,
+                ):
+                    while block := fh.read(1 << 20):
+                        sink.write(block)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        rows = conn.execute("select count(*) from public.salinan_mentah").fetchone()[0]
+        conn.execute("drop table public.salinan_mentah")
+        conn.commit()
+    return seconds, rows
+
+
+def run_pipeline(landing: Path) -> dict[str, float]:
+    """The nightly flow for the day, stage by stage, in this process."""
+    from etl import extract, load, migrate, publish, validate
+    from etl import landing as landing_stage
+
+    os.environ["IKM_LANDING_DIR"] = str(landing)
+    seconds: dict[str, float] = {}
+    with timed(seconds, "siapkan"):
+        migrate.prepare()
+    with timed(seconds, "temukan"):
+        files = landing_stage.discover(DAY)
+    for path in files:
+        with timed(seconds, "ekstrak"):
+            extracted = extract.extract(path)
+        if extracted.status != "diekstrak":
+            continue
+        with timed(seconds, "validasi"):
+            checked = validate.validate(extracted.submission_id)
+        if checked["status"] == "ditolak":
+            continue
+        with timed(seconds, "muat"):
+            load.load(extracted.submission_id)
+    with timed(seconds, "terbitkan"):
+        publish.publish(DAY)
+    seconds["total"] = sum(seconds.values())
+    return seconds
+
+
+def main() -> int:
+    fractions = [float(f) for f in os.environ.get("BENCH_FRACTIONS", "0.01 0.1 1").split()]
+    results = {
+        "mesin": {"cpu": os.cpu_count(), "tanggal": dt.datetime.now().isoformat()},
+        "pecahan": [],
+    }
+    for fraction in fractions:
+        landing = landing_for(fraction)
+        os.environ["WAREHOUSE_URL"] = bench_database(f"ikm_bench_{str(fraction).replace('.', '_')}")
+        os.environ["IKM_STAGING_DIR"] = str(get_settings().state_dir / "bench" / "staging")
+        os.environ["IKM_FEEDBACK_DIR"] = str(get_settings().state_dir / "bench" / "umpan_balik")
+        from etl import migrate
+
+        migrate.prepare()
+        copy_seconds, rows = raw_copy(landing)
+        first = run_pipeline(landing)
+        again = run_pipeline(landing)
+        from etl import warehouse
+
+        with warehouse.connect() as conn:
+            units = conn.execute("select sum(jumlah_unit) from mart.ikm_per_wilayah").fetchone()[0]
+        entry = {
+            "pecahan": fraction,
+            "baris": rows,
+            "unit_di_mart": int(units or 0),
+            "copy_mentah_detik": copy_seconds,
+            "tahap_detik": first,
+            "ulang_detik": again,
+            "rss_puncak_mib": peak_rss_mib(),
+            "rasio_terhadap_copy": {k: v / copy_seconds for k, v in first.items()},
+            "rasio_ulang_terhadap_pertama": again["total"] / first["total"],
+        }
+        results["pecahan"].append(entry)
+        print(
+            f"\nfraction {fraction:g}: {rows:,} unit rows; raw COPY {copy_seconds:.1f} s "
+            f"({rows / copy_seconds:,.0f} rows/s); peak RSS {entry['rss_puncak_mib']:.0f} MiB"
+        )
+        print(f"  {'stage':<10} {'seconds':>9} {'rows/s':>12} {'x COPY':>8}")
+        for stage, value in first.items():
+            rate = (
+                f"{rows / value:,.0f}"
+                if value and stage in ("ekstrak", "validasi", "muat", "total")
+                else ""
+            )
+            print(f"  {stage:<10} {value:>9.1f} {rate:>12} {value / copy_seconds:>8.2f}")
+        print(
+            f"  unchanged re-run {again['total']:.1f} s "
+            f"({entry['rasio_ulang_terhadap_pertama']:.1%} of the first)"
+        )
+    if len(results["pecahan"]) > 1:
+        by = {e["pecahan"]: e["tahap_detik"]["total"] for e in results["pecahan"]}
+        if 0.1 in by and 1.0 in by:
+            results["skala_100_per_10"] = by[1.0] / by[0.1]
+            print(f"\n100 % costs {results['skala_100_per_10']:.1f}x the 10 % run")
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    path = out / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(results, indent=2))
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
