@@ -185,22 +185,22 @@ def _number(text: str, numeric: bool) -> Decimal | None:
     return _exact(text) if numeric else parse_angka(text)
 
 
-def to_bilangan(text: str, numeric: bool) -> int | Galat:
+def _whole(text: str, numeric: bool, unreadable: Galat, fraction: Galat) -> int | Galat:
+    """A whole number (a count, or whole rupiah), with the kind's own reasons when it is not."""
     value = _number(text, numeric)
     if value is None:
-        return TIPE_GALAT["bilangan"]
+        return unreadable
     if value != value.to_integral_value():
-        return BILANGAN_PECAHAN
+        return fraction
     return int(value) if abs(value) <= INT64_MAX else TERLALU_BESAR
+
+
+def to_bilangan(text: str, numeric: bool) -> int | Galat:
+    return _whole(text, numeric, TIPE_GALAT["bilangan"], BILANGAN_PECAHAN)
 
 
 def to_rupiah(text: str, numeric: bool) -> int | Galat:
-    value = _number(text, numeric)
-    if value is None:
-        return TIPE_GALAT["rupiah"]
-    if value != value.to_integral_value():
-        return RUPIAH_PECAHAN
-    return int(value) if abs(value) <= INT64_MAX else TERLALU_BESAR
+    return _whole(text, numeric, TIPE_GALAT["rupiah"], RUPIAH_PECAHAN)
 
 
 def to_desimal(text: str, numeric: bool) -> float | Galat:

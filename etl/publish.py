@@ -47,6 +47,15 @@ def feedback_paths(sub: dict[str, Any]) -> tuple[Path, Path]:
     return folder / f"{stem}.umpan_balik.md", folder / f"{stem}.baris_ditolak.csv"
 
 
+def _cell_rows(cells: list[dict[str, Any]], limit: int = 1000) -> list[str]:
+    """Markdown table rows for quarantined or flagged cells, values shown as text."""
+    return [
+        f"| {c['baris']} | {c['kolom']} | {neutralise(c['nilai']).replace('|', chr(92) + '|')} "
+        f"| {c['alasan']} |"
+        for c in cells[:limit]
+    ]
+
+
 def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
     with conn.cursor(row_factory=dict_row) as cur:
         sub = cur.execute(
@@ -90,9 +99,7 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             "| Baris | Kolom | Nilai | Alasan dan cara memperbaiki |",
             "|---|---|---|---|",
         ]
-        for r in rows[:1000]:
-            value = neutralise(r["nilai"]).replace("|", "\\|")
-            lines.append(f"| {r['baris']} | {r['kolom']} | {value} | {r['alasan']} |")
+        lines += _cell_rows(rows)
         if len(rows) > 1000:
             lines.append(f"| … | | | {len(rows) - 1000} masalah lain ada di `{table.name}` |")
     if warnings and sub["status"] != "ditolak":  # a rejected file loaded nothing to warn about
@@ -103,9 +110,7 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             "| Baris | Kolom | Nilai | Keterangan |",
             "|---|---|---|---|",
         ]
-        for w in warnings[:1000]:
-            value = neutralise(w["nilai"]).replace("|", "\\|")
-            lines.append(f"| {w['baris']} | {w['kolom']} | {value} | {w['alasan']} |")
+        lines += _cell_rows(warnings)
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if rows:
         with table.open("w", newline="", encoding="utf-8-sig") as fh:
