@@ -11,7 +11,6 @@ from airflow.sdk import (
     dag,
     get_current_context,
     task,
-    task_group,
 )
 
 DOC_MD = """
@@ -22,11 +21,13 @@ Asia/Jakarta): the run at 01:00 on D+1 processes the files that arrived on D.
 
 1. **siapkan_gudang**: migrations, BI views, reference lists (cheap when nothing changed).
 2. **temukan_berkas**: every landed file of the day (links are recorded as rejected).
-3. **proses_berkas** (mapped, one per file): **ekstrak** → **validasi** (Great Expectations on
-   the staging table) → **muat** (one transaction per file). A bad file is rejected with its
-   reason and never stops the others; only warehouse hiccups are retried.
-4. **terbitkan**: terminal status for every file, feedback reports to each office, run record.
-5. **periksa**: fails the run (so it shows red and alerts) when a file ended in a system error.
+3. **ekstrak** (mapped, one per file): read the file as the office sent it into typed Parquet.
+4. **validasi**: Great Expectations, one suite run per kind and period over a staging table
+   holding all of that batch's files; quarantine and status stay per file.
+5. **muat**: each accepted file in its own transaction. A bad file is rejected with its reason
+   and never stops the others; only warehouse hiccups are retried.
+6. **terbitkan**: terminal status for every file, feedback reports to each office, run record.
+7. **periksa**: fails the run (so it shows red and alerts) when a file ended in a system error.
 
 Re-running a day or backfilling a range gives the warehouse one clean run would give: files
 already processed under the same rules are skipped, and an older file never overrides a newer
@@ -93,14 +94,17 @@ def ikm_ingest_nightly():
 
         return _retry_only_transient(extract, path).as_xcom()
 
-    @task
-    def validasi(extracted: dict) -> dict:
-        from etl.pipeline import validate_extracted
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def validasi() -> list[dict]:
+        """Every file extract staged today (a failed extract leaves the others to go on)."""
+        import datetime as dt
 
-        return _retry_only_transient(validate_extracted, extracted)
+        from etl.pipeline import validate_day
+
+        return _retry_only_transient(validate_day, dt.date.fromisoformat(_arrival_date()))
 
     @task
-    def muat(validated: dict) -> dict:
+    def muat(validated: list[dict]) -> list[dict]:
         from etl.pipeline import load_validated
 
         return _retry_only_transient(load_validated, validated)
@@ -122,13 +126,11 @@ def ikm_ingest_nightly():
 
         return check_day(dt.date.fromisoformat(_arrival_date()))
 
-    @task_group
-    def proses_berkas(path: str):
-        return muat(validasi(ekstrak(path)))
-
     files = temukan_berkas()
     siapkan_gudang() >> files
-    proses_berkas.expand(path=files) >> terbitkan() >> periksa()
+    checked = validasi()
+    ekstrak.expand(path=files) >> checked
+    muat(checked) >> terbitkan() >> periksa()
 
 
 ikm_ingest_nightly()

@@ -24,6 +24,7 @@ class Submission:
     periode: str | None
     status: str
     sha256: str | None
+    tabel_staging: str | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -102,7 +103,7 @@ def get(conn: psycopg.Connection, submission_id: int) -> Submission:
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             "select submission_id, path, tanggal_tiba, kode_wilayah, nama_berkas, jenis, periode, "
-            "status, sha256 from audit.submission where submission_id = %s",
+            "status, sha256, tabel_staging from audit.submission where submission_id = %s",
             (submission_id,),
         ).fetchone()
     if row is None:

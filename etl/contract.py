@@ -51,6 +51,12 @@ OUTCOME_MODULES = [
 ]
 """The code that decides what a file becomes; part of the rules version (not runners, CLIs)."""
 ROW_COLUMN = "_baris"
+FILE_COLUMN = "_berkas"
+"""In a staging table of a batch: the submission a row came from (with ``_baris``, its key)."""
+OFFICE_COLUMN = "_kantor"
+"""In a staging table: the region code of the office that sent the row's file."""
+OFFICE_REGION_COLUMN = "_kantor_wilayah"
+"""``<office>:<region column>``, so one suite checks every file's rows against its own sender."""
 """The row number as the office sees it in its own file (header is row 1 in a plain file)."""
 
 
@@ -107,9 +113,14 @@ class Kind:
     def suite_path(self) -> Path:
         return EXPECTATIONS_DIR / f"{self.jenis}.json"
 
-    def staging_table(self, submission_id: int) -> str:
-        """The transient table in schema ``staging`` that holds one submission's rows."""
-        return f"{self.jenis}_{submission_id}"
+    @property
+    def wilayah_column(self) -> str | None:
+        """The column holding the region a row is about, checked against the sender's office."""
+        return next((c.nama for c in self.columns if c.wilayah), None)
+
+    def staging_table(self, batch_id: int) -> str:
+        """The transient table in schema ``staging`` of one validation batch (its first file)."""
+        return f"{self.jenis}_{batch_id}"
 
     @property
     def before_change_sql(self) -> list[Path]:

@@ -22,6 +22,7 @@ from psycopg import sql
 from etl import audit, contract, warehouse
 from etl.contract import Kind
 from etl.settings import get_settings
+from etl.validate import drop_if_done
 
 log = logging.getLogger(__name__)
 
@@ -123,29 +124,34 @@ def _settle_statuses(conn: psycopg.Connection, jenis: str, periode: str) -> None
     )
 
 
-def _run_steps(conn: psycopg.Connection, paths, table: str | None, params: dict) -> None:
+def _run_steps(
+    conn: psycopg.Connection, paths, table: str | None, params: dict, submission_id: int
+) -> None:
     # Client-side binding: some steps are `create table ... as`, which takes no server parameters.
+    from etl.validate import file_rows
+
     with psycopg.ClientCursor(conn) as cur:
         for path in paths:
             step = sql.SQL(path.read_text(encoding="utf-8")).format(
-                staging=sql.Identifier("staging", table or "tidak_ada")
+                staging=file_rows(table or "tidak_ada", submission_id)
             )
             cur.execute(step, params)
 
 
-def merge(conn: psycopg.Connection, kind: Kind, submission_id: int, periode: str) -> list[str]:
+def merge(
+    conn: psycopg.Connection, kind: Kind, submission_id: int, periode: str, table: str
+) -> list[str]:
     """The load transaction's body: keep the rows, settle ownership, run the kind's steps."""
     conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"muat:{kind.jenis}",))
-    table = kind.staging_table(submission_id)
     params = {
         "submission_id": submission_id,
         "periode": periode,
         "tahun": int(periode[:4]),
         "bulan": int(periode[5:7]) if len(periode) == 7 else None,
     }
-    _run_steps(conn, kind.before_change_sql, table, params)
+    _run_steps(conn, kind.before_change_sql, table, params, submission_id)
     previous = _take_back(conn, kind, submission_id)
-    _run_steps(conn, [kind.store_sql], table, params)
+    _run_steps(conn, [kind.store_sql], table, params, submission_id)
     covered = [
         r[0]
         for r in conn.execute(
@@ -158,7 +164,7 @@ def merge(conn: psycopg.Connection, kind: Kind, submission_id: int, periode: str
         ).fetchall()
     ]
     _settle(conn, kind, periode, previous + covered, submission_id)
-    _run_steps(conn, kind.after_settle_sql, None, params)
+    _run_steps(conn, kind.after_settle_sql, None, params, submission_id)
     conn.execute(
         "update audit.submission set status = status_validasi, processed_at = now() "
         "where submission_id = %s",
@@ -198,10 +204,10 @@ def release(conn: psycopg.Connection, submission_id: int) -> int:
         "tahun": int(sub.periode[:4]),
         "bulan": int(sub.periode[5:7]) if len(sub.periode) == 7 else None,
     }
-    _run_steps(conn, kind.before_change_sql, None, params)
+    _run_steps(conn, kind.before_change_sql, None, params, submission_id)
     previous = _take_back(conn, kind, submission_id)
     changed = _settle(conn, kind, sub.periode, previous, submission_id)
-    _run_steps(conn, kind.after_settle_sql, None, params)
+    _run_steps(conn, kind.after_settle_sql, None, params, submission_id)
     _settle_statuses(conn, kind.jenis, sub.periode)
     return changed
 
@@ -213,13 +219,13 @@ def load(submission_id: int) -> dict[str, Any]:
         if sub.status != "diproses":
             return {"submission_id": submission_id, "status": sub.status, "cakupan": []}
         kind = contract.get_kind(sub.jenis or "")
-        with conn.transaction():
-            won = merge(conn, kind, submission_id, sub.periode or "")
-        conn.execute(
-            sql.SQL("drop table if exists {}").format(
-                sql.Identifier("staging", kind.staging_table(submission_id))
+        if not sub.tabel_staging:
+            raise RuntimeError(
+                f"submission {submission_id} has no staging table: validate it first"
             )
-        )
+        with conn.transaction():
+            won = merge(conn, kind, submission_id, sub.periode or "", sub.tabel_staging)
+        drop_if_done(conn, sub.tabel_staging)
         status = audit.get(conn, submission_id).status
         conn.commit()
     for suffix in (".parquet", ".galat.parquet", ".peringatan.parquet"):

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from etl import extract, landing, load, migrate, publish, validate
+
+log = logging.getLogger(__name__)
 
 
 def process_file(rel_path: str) -> dict[str, Any]:
@@ -25,7 +28,8 @@ def run_day(tanggal: dt.date) -> dict[str, Any]:
     """One arrival day end to end, as the nightly DAG does it, in this process."""
     migrate.prepare()
     for rel_path in landing.discover(tanggal):
-        process_file(rel_path)
+        extract.extract(rel_path)
+    load_validated(validate_day(tanggal))
     return publish.publish(tanggal)
 
 
@@ -62,15 +66,50 @@ def arrival_date(logical_date: dt.datetime | None) -> dt.date:
     return moment.astimezone(zoneinfo.ZoneInfo(JAKARTA)).date()
 
 
-def validate_extracted(extracted: dict[str, Any]) -> dict[str, Any]:
-    """Validate what extract staged; a file rejected or skipped at extract passes through."""
-    if extracted["status"] != "diekstrak":
-        return extracted
-    return validate.validate(extracted["submission_id"])
+def staged_for_day(tanggal: dt.date) -> list[int]:
+    """Submissions of the arrival day that extract staged and that wait for validation.
+
+    Read from the warehouse rather than from the extract tasks' XComs, so a file whose extract
+    failed never keeps the others from being validated.
+    """
+    from etl import warehouse
+    from etl.settings import get_settings
+
+    staging = get_settings().staging_dir
+    with warehouse.connect() as conn:
+        rows = conn.execute(
+            "select submission_id from audit.submission where tanggal_tiba = %s "
+            "and status = 'diproses' and jenis is not null and periode is not null "
+            "order by path",
+            (tanggal,),
+        ).fetchall()
+    return [r[0] for r in rows if (staging / f"{r[0]}.parquet").is_file()]
 
 
-def load_validated(validated: dict[str, Any]) -> dict[str, Any]:
-    """Load what validation accepted; anything else passes through with its status."""
-    if validated["status"] not in ("diterima", "diterima_sebagian"):
-        return validated
-    return load.load(validated["submission_id"])
+def validate_day(tanggal: dt.date) -> list[dict[str, Any]]:
+    """Validate, in batches of one kind and period, every file of the day extract staged."""
+    return validate.validate_many(staged_for_day(tanggal))
+
+
+def load_validated(validated: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Load every file validation accepted, each in its own transaction.
+
+    A transient warehouse error is raised (the task retries; files already loaded are not
+    loaded again). Any other error stops only its own file: it stays ``diproses`` with the
+    error in its result, and the day's publish closes it as a system error.
+    """
+    from etl.errors import is_transient
+
+    results = []
+    for item in validated:
+        if item["status"] not in ("diterima", "diterima_sebagian"):
+            results.append(item)
+            continue
+        try:
+            results.append(load.load(item["submission_id"]))
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            log.exception("loading submission %s failed", item["submission_id"])
+            results.append(item | {"status": "diproses", "galat": f"{type(exc).__name__}: {exc}"})
+    return results

@@ -88,7 +88,7 @@ def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample
     (runs,) = query(warehouse, "select count(*) from audit.run where tanggal_tiba = %s", (day,))[0]
     assert runs == 1
     ti_states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
-    extracts = [k for k in ti_states if k[0] == "proses_berkas.ekstrak"]
-    assert len(extracts) == len(expected)  # one mapped group per landed file
+    extracts = [k for k in ti_states if k[0] == "ekstrak"]
+    assert len(extracts) == len(expected)  # one mapped extract per landed file
     assert all(str(s) == "success" for s in ti_states.values())
     assert isinstance(Path(airflow_home), Path)

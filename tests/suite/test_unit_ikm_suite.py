@@ -20,7 +20,6 @@ SUITE = json.loads(KIND.suite_path.read_text())["expectations"]
 PARAMS = {
     "kode_kabkota_referensi": ["3201", "3202", "3273", "3578"],
     "kbli_kelompok_industri": ["10792", "13111", "31001"],
-    "pola_wilayah_pengirim": "^32[0-9]{2}$",
     "tahun_periode": 2023,
     "awal_periode": "2023-01-01",
     "akhir_periode": "2023-12-31",
@@ -43,7 +42,7 @@ def clean_rows() -> list[list[str | None]]:
 
 
 def test_clean_frame_passes_every_expectation():
-    outcome = validate.validate_frame(KIND, frame(clean_rows()), PARAMS)
+    outcome = validate.validate_frame(KIND, frame(clean_rows()), PARAMS, "32")
     assert outcome.failures == [] and outcome.file_errors == []
     assert len(outcome.results) == len(SUITE)
     assert all(r["sukses"] for r in outcome.results)
@@ -51,14 +50,14 @@ def test_clean_frame_passes_every_expectation():
 
 def column_of(expectation: dict) -> str | None:
     kwargs = expectation["kwargs"]
-    return kwargs.get("column") or kwargs.get("column_A")
+    return expectation["meta"].get("kolom") or kwargs.get("column") or kwargs.get("column_A")
 
 
 def breaking(expectation: dict) -> tuple[list[list[str | None]], str | None]:
     """Rows (row 3 is the bad one) that break exactly this expectation, or a column to drop."""
     kwargs, kode = expectation["kwargs"], expectation["meta"]["kode"]
     rows = clean_rows()
-    column = kwargs.get("column")
+    column = expectation["meta"].get("kolom") or kwargs.get("column")
     bad_value = {
         "wajib_diisi": None,
         "nib_format": "12345",
@@ -95,7 +94,7 @@ def breaking(expectation: dict) -> tuple[list[list[str | None]], str | None]:
 def test_each_expectation_fails_on_the_row_that_breaks_it(index):
     expectation = SUITE[index]
     rows, drop = breaking(expectation)
-    outcome = validate.validate_frame(KIND, frame(rows, drop), PARAMS)
+    outcome = validate.validate_frame(KIND, frame(rows, drop), PARAMS, "32")
     (result,) = [
         r
         for r in outcome.results

@@ -6,6 +6,6 @@ insert into core.baris_peserta_program (
 select
     %(submission_id)s, _baris, %(tahun)s, kode_satker, fokus, kegiatan, nib, tanggal, hasil,
     nomor_sertifikat, nilai_tkdn_persen, bintang_ovop::smallint
-from {staging}
+from {staging} as s
 where not _karantina
 order by _baris

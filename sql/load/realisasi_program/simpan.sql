@@ -6,6 +6,6 @@ insert into core.baris_realisasi_program (
 select
     %(submission_id)s, _baris, %(tahun)s, %(bulan)s, kode_satker, nama_satker, kode_wilayah,
     mekanisme, fokus, kegiatan, pagu, realisasi, target_output, capaian_output, satuan_output
-from {staging}
+from {staging} as s
 where not _karantina
 order by _baris

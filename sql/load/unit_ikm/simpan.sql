@@ -33,6 +33,6 @@ select
     sertifikat_tkdn_ik = 'ya',
     penjualan_online = 'ya',
     tanggal_pendataan
-from {staging}
+from {staging} as s
 where not _karantina
 order by _baris

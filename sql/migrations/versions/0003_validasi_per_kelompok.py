@@ -1,0 +1,12 @@
+"""Staging table per validation batch."""
+
+from alembic import op
+
+from etl.migrate import sql_of
+
+revision = "0003"
+down_revision = "0002"
+
+
+def upgrade() -> None:
+    op.execute(sql_of(__file__))
