@@ -113,7 +113,7 @@ def raw_copy(landing: Path) -> tuple[float, int]:
 
 def run_pipeline(landing: Path) -> dict[str, float]:
     """The nightly flow for the day, stage by stage, in this process."""
-    from etl import extract, load, migrate, publish, validate
+    from etl import extract, migrate, pipeline, publish
     from etl import landing as landing_stage
 
     os.environ["IKM_LANDING_DIR"] = str(landing)
@@ -122,21 +122,60 @@ def run_pipeline(landing: Path) -> dict[str, float]:
         migrate.prepare()
     with timed(seconds, "temukan"):
         files = landing_stage.discover(DAY)
-    for path in files:
-        with timed(seconds, "ekstrak"):
-            extracted = extract.extract(path)
-        if extracted.status != "diekstrak":
-            continue
-        with timed(seconds, "validasi"):
-            checked = validate.validate(extracted.submission_id)
-        if checked["status"] == "ditolak":
-            continue
-        with timed(seconds, "muat"):
-            load.load(extracted.submission_id)
+    with timed(seconds, "ekstrak"):
+        for path in files:
+            extract.extract(path)
+    with timed(seconds, "validasi"):
+        checked = pipeline.validate_day(DAY)
+    with timed(seconds, "muat"):
+        pipeline.load_validated(checked)
     with timed(seconds, "terbitkan"):
         publish.publish(DAY)
     seconds["total"] = sum(seconds.values())
     return seconds
+
+
+MILLION = 1_000_000
+
+
+def _child_peak(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run one stage as its own process (as an Airflow task would); its seconds, peak RSS in
+    MiB (from wait4, this child alone) and output."""
+    import subprocess
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {out[-2000:]}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, out
+
+
+def million_row_file() -> dict[str, float]:
+    """Peak RSS of extract, validate and load, each in its own process, for one 1M-row file."""
+    from etl import nasional
+
+    folder = get_settings().state_dir / "bench" / "sejuta"
+    rel = f"{DAY.isoformat()}/3201/unit_ikm_2022.csv"
+    path = folder / "landing" / rel
+    if not path.exists():
+        nasional.generate_register(path, get_settings().reference_dir, "3201", MILLION)
+    env = dict(os.environ)
+    env["WAREHOUSE_URL"] = bench_database("ikm_bench_sejuta")
+    env["IKM_LANDING_DIR"] = str(folder / "landing")
+    python = [sys.executable, "-m", "etl"]
+    seconds, mib, out = _child_peak([*python, "migrate"], env)
+    entry: dict[str, float] = {"baris": MILLION, "byte": path.stat().st_size}
+    seconds, mib, out = _child_peak([*python, "extract", rel], env)
+    submission_id = json.loads(out)["submission_id"]
+    entry |= {"ekstrak_detik": seconds, "ekstrak_rss_mib": mib}
+    for stage, key in (("validate", "validasi"), ("load", "muat")):
+        seconds, mib, out = _child_peak([*python, stage, str(submission_id)], env)
+        entry |= {f"{key}_detik": seconds, f"{key}_rss_mib": mib}
+    entry["status"] = json.loads(out)["status"]
+    return entry
 
 
 def main() -> int:
@@ -193,6 +232,18 @@ def main() -> int:
         if 0.1 in by and 1.0 in by:
             results["skala_100_per_10"] = by[1.0] / by[0.1]
             print(f"\n100 % costs {results['skala_100_per_10']:.1f}x the 10 % run")
+    if os.environ.get("BENCH_SEJUTA", "1") != "0":
+        entry = million_row_file()
+        results["berkas_sejuta_baris"] = entry
+        print(
+            f"\none file of {MILLION:,} rows ({entry['byte'] / 2**20:.0f} MiB), each stage in its "
+            f"own process: status {entry['status']}"
+        )
+        for key in ("ekstrak", "validasi", "muat"):
+            print(
+                f"  {key:<10} {entry[f'{key}_detik']:>7.1f} s  peak RSS "
+                f"{entry[f'{key}_rss_mib']:>6.0f} MiB"
+            )
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     path = out / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"

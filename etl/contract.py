@@ -138,6 +138,12 @@ class Kind:
         """Steps run after scope owners change (dimensions built from the facts in force)."""
         return sorted((LOAD_SQL_DIR / self.jenis / "sesudah").glob("*.sql"))
 
+    @property
+    def rebuild_sql(self) -> list[Path]:
+        """Steps that rebuild what depends on many files (the SCD2 dimension) from the queue
+        the loads filled: once after a night's loads, set-based, rather than once per file."""
+        return sorted((LOAD_SQL_DIR / self.jenis / "bangun").glob("*.sql"))
+
     def rules_version(self) -> str:
         """A digest of everything that decides what a file becomes: contract, suite, load SQL.
 
@@ -146,6 +152,7 @@ class Kind:
         digest = hashlib.sha256()
         paths = [EXPECTATIONS_DIR / "schemas" / f"{self.jenis}.json", self.suite_path]
         paths += [*self.before_change_sql, self.store_sql, *self.after_settle_sql]
+        paths += self.rebuild_sql
         paths += OUTCOME_MODULES
         for path in filter(Path.is_file, paths):
             digest.update(path.name.encode())

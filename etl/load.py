@@ -208,12 +208,51 @@ def release(conn: psycopg.Connection, submission_id: int) -> int:
     previous = _take_back(conn, kind, submission_id)
     changed = _settle(conn, kind, sub.periode, previous, submission_id)
     _run_steps(conn, kind.after_settle_sql, None, params, submission_id)
+    rebuild(conn, kind)
     _settle_statuses(conn, kind.jenis, sub.periode)
     return changed
 
 
-def load(submission_id: int) -> dict[str, Any]:
-    """Merge one validated submission; a failure part-way leaves ``core`` as it was."""
+def rebuild(conn: psycopg.Connection, kind: Kind) -> None:
+    """Rebuild what the queued loads affect (inside the caller's transaction), under the
+    kind's load lock so that no load adds to the queue meanwhile."""
+    if not kind.rebuild_sql:
+        return
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"muat:{kind.jenis}",))
+    conn.execute(f"analyze core.antrean_dim_{kind.jenis}")
+    _run_steps(conn, kind.rebuild_sql, None, {}, 0)
+
+
+def rebuild_pending() -> list[str]:
+    """Run every kind's rebuild, each in its own transaction; returns the kinds rebuilt.
+
+    Called after a night's loads, and at the start of publishing so that a rebuild a failure
+    left pending completes on the next run.
+    """
+    done = []
+    with warehouse.connect() as conn:
+        for kind in contract.kinds().values():
+            if not kind.rebuild_sql:
+                continue
+            with conn.transaction():
+                waiting = conn.execute(
+                    sql.SQL("select exists (select 1 from {})").format(
+                        sql.Identifier("core", f"antrean_dim_{kind.jenis}")
+                    )
+                ).fetchone()
+                if waiting and waiting[0]:
+                    rebuild(conn, kind)
+                    done.append(kind.jenis)
+        conn.commit()
+    return done
+
+
+def load(submission_id: int, *, then_rebuild: bool = True) -> dict[str, Any]:
+    """Merge one validated submission; a failure part-way leaves ``core`` as it was.
+
+    With ``then_rebuild`` false (a night's batch of loads) the SCD2 rebuild is left queued for
+    :func:`rebuild_pending`, which the caller runs once after the last file.
+    """
     with warehouse.connect() as conn:
         sub = audit.get(conn, submission_id)
         if sub.status != "diproses":
@@ -228,6 +267,8 @@ def load(submission_id: int) -> dict[str, Any]:
         drop_if_done(conn, sub.tabel_staging)
         status = audit.get(conn, submission_id).status
         conn.commit()
+    if then_rebuild:
+        rebuild_pending()
     for suffix in (".parquet", ".galat.parquet", ".peringatan.parquet"):
         (get_settings().staging_dir / f"{submission_id}{suffix}").unlink(missing_ok=True)
     return {"submission_id": submission_id, "status": status, "cakupan": won}

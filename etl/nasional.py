@@ -692,6 +692,25 @@ def generate_national(
     )
 
 
+def generate_register(
+    path: Path, reference_dir: Path, kode_kabkota: str, units: int, seed: int = DEFAULT_SEED
+) -> int:
+    """One kab/kota register of ``units`` rows (e.g. a million, for the memory bound): the same
+    rows as the national set draws, national workers per unit. Returns the bytes written."""
+    wilayah = _muat_wilayah(Path(reference_dir))
+    vok = _muat_vokabulari(Path(reference_dir))
+    i = wilayah.kode.index(kode_kabkota)
+    workers = round(units * TENAGA_KERJA_NASIONAL / UNIT_NASIONAL)
+    pekerja, menengah = _pekerja(units, workers, seed)
+    a, b = _nib_acak(np.random.default_rng([seed, _ALUR_NIB]))
+    rng_nib = np.random.default_rng([seed, _ALUR_NIB, int(kode_kabkota)])
+    nib = _nib(rng_nib.permutation(units), rng_nib.integers(8, 10, units), a, b)
+    header = tuple(c.nama for c in kinds()["unit_ikm"].columns)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    ditulis, _ = _tulis_kabkota(Path(path), i, wilayah, vok, pekerja, menengah, nib, seed, header)
+    return ditulis
+
+
 # --------------------------------------------------------------------------- command line
 
 

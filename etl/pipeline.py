@@ -92,7 +92,8 @@ def validate_day(tanggal: dt.date) -> list[dict[str, Any]]:
 
 
 def load_validated(validated: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Load every file validation accepted, each in its own transaction.
+    """Load every file validation accepted, each in its own transaction, then rebuild the
+    SCD2 dimension once for every unit those files touched.
 
     A transient warehouse error is raised (the task retries; files already loaded are not
     loaded again). Any other error stops only its own file: it stays ``diproses`` with the
@@ -106,10 +107,11 @@ def load_validated(validated: list[dict[str, Any]]) -> list[dict[str, Any]]:
             results.append(item)
             continue
         try:
-            results.append(load.load(item["submission_id"]))
+            results.append(load.load(item["submission_id"], then_rebuild=False))
         except Exception as exc:
             if is_transient(exc):
                 raise
             log.exception("loading submission %s failed", item["submission_id"])
             results.append(item | {"status": "diproses", "galat": f"{type(exc).__name__}: {exc}"})
+    load.rebuild_pending()
     return results

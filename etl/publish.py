@@ -168,9 +168,13 @@ def check_day(tanggal: dt.date) -> int:
 
 def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:
     """Close the day: terminal statuses, feedback for every file of the day, the run record."""
+    from etl.load import rebuild_pending
+
     with warehouse.connect() as conn:
         unfinished = close_unfinished(conn, tanggal)
         conn.commit()
+    rebuild_pending()  # a rebuild that a failure left queued completes now
+    with warehouse.connect() as conn:
         subs = conn.execute(
             "select submission_id, status, coalesce(jumlah_baris_diterima, 0), "
             "coalesce(jumlah_baris_ditolak, 0) from audit.submission where tanggal_tiba = %s "

@@ -77,8 +77,15 @@ def _embedded_url(database: str, driver: str) -> URL:
     )
 
 
+_EXISTING: set[str] = set()
+"""Databases this process has seen exist: checking costs a connection, every connect needs it."""
+
+
 def _ensure_database(url: URL) -> None:
     """Create the database of ``url`` on its server when it is missing."""
+    key = url.render_as_string(hide_password=False)
+    if key in _EXISTING:
+        return
     admin = url.set(database="postgres", drivername="postgresql+psycopg")
     engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
@@ -90,6 +97,7 @@ def _ensure_database(url: URL) -> None:
                 conn.execute(sa.text(f'create database "{url.database}"'))
     finally:
         engine.dispose()
+    _EXISTING.add(key)
 
 
 def warehouse_url() -> URL:

@@ -1,4 +1,4 @@
-"""Staging table per validation batch."""
+"""Staging table per validation batch; queue of units whose SCD2 history awaits rebuild."""
 
 from alembic import op
 

@@ -1,6 +1,7 @@
 -- Units whose history may change: those in the scopes whose rows changed, before and after,
--- and those the submission held before its rows were replaced or withdrawn.
-create temp table nib_terdampak on commit drop as
+-- and those the submission held before its rows were replaced or withdrawn. They wait in the
+-- queue for one set-based rebuild after the night's loads (sql/load/unit_ikm/bangun).
+insert into core.antrean_dim_unit_ikm (nib)
 select b.nib
 from core.baris_unit_ikm as b
 inner join cakupan_berubah as c
@@ -9,3 +10,4 @@ inner join cakupan_berubah as c
         and b.submission_id in (c.pemilik_lama, c.pemilik_baru)
 union
 select nib from nib_lama
+on conflict do nothing

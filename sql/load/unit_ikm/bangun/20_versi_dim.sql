@@ -7,7 +7,7 @@ with atribut as (
         nib, row_hash, nama_usaha, nama_pemilik, nik_pemilik, no_telepon, alamat,
         kode_kabkota, kbli, produk_utama, kode_sentra, tahun_berdiri
     from core.baris_unit_ikm
-    where nib in (select nib from nib_terdampak)
+    where nib in (select nib from core.antrean_dim_unit_ikm)
     order by nib, row_hash, submission_id, baris
 ),
 
@@ -17,7 +17,7 @@ per_tahun as (
         f.nib, f.tahun, f.row_hash
     from core.fakta_unit_ikm as f
     inner join audit.submission as s on f.submission_id = s.submission_id
-    where f.nib in (select nib from nib_terdampak)
+    where f.nib in (select nib from core.antrean_dim_unit_ikm)
     order by
         f.nib, f.tahun, s.tanggal_tiba desc, s.nama_berkas collate "C" desc,
         s.path collate "C" desc
