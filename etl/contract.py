@@ -55,8 +55,9 @@ FILE_COLUMN = "_berkas"
 """In a staging table of a batch: the submission a row came from (with ``_baris``, its key)."""
 OFFICE_COLUMN = "_kantor"
 """In a staging table: the region code of the office that sent the row's file."""
-OFFICE_REGION_COLUMN = "_kantor_wilayah"
-"""``<office>:<region column>``, so one suite checks every file's rows against its own sender."""
+OFFICE_REGION_COLUMN = "_awalan_wilayah"
+"""The region column cut to the office code's length: equal to ``_kantor`` when the row's region
+lies in the sender's area, so one suite checks every file's rows against its own sender."""
 """The row number as the office sees it in its own file (header is row 1 in a plain file)."""
 
 
