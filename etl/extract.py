@@ -38,8 +38,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from etl import audit, contract, parsing, rules
@@ -103,6 +105,8 @@ class StageResult:
     jumlah_peringatan: int = 0
     disimpulkan: bool = False
     """Kind or period came from the content, not from a conventional file name."""
+    kolumnar: bool = False
+    """Data rows were read by Arrow's columnar CSV reader (else row by row in Python)."""
 
 
 # -- limits -----------------------------------------------------------------------------------
@@ -213,10 +217,26 @@ class Sheet:
 
 
 @dataclass
+class CsvLayout:
+    """What the columnar reader needs to read a CSV's data rows without Python per row.
+
+    ``lines_after`` maps each of the first records to the physical lines read up to its end
+    (a quoted line break makes a record longer than one line), so the reader can skip the
+    title and header rows exactly.
+    """
+
+    path: Path
+    encoding: str
+    delimiter: str
+    lines_after: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
 class Source:
     sheets: list[Sheet]
     notes: list[str] = field(default_factory=list)
     close: Callable[[], None] = lambda: None
+    csv: CsvLayout | None = None
 
 
 def _text_cells(cells: list[str]) -> list[str | None]:
@@ -274,19 +294,22 @@ def read_csv(path: Path, candidates: list[Kind]) -> Source:
     with path.open("r", encoding=encoding, newline="") as fh:
         sample = fh.read(64 * 1024)
     delimiter = _sniff_delimiter(sample, candidates)
+    layout = CsvLayout(path, encoding, delimiter)
 
     def rows() -> Iterator[Row]:
         with path.open("r", encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             try:
                 for number, cells in enumerate(reader, start=1):
+                    if number <= HEADER_SCAN_ROWS + 2:
+                        layout.lines_after[number] = reader.line_num
                     yield number, _text_cells(cells)
             except csv.Error as exc:
                 raise Rejected(f"berkas CSV rusak sekitar baris {reader.line_num}: {exc}") from exc
 
     sheet = Sheet(None, rows())
     notes = ["berkas CSV dibaca dengan pengodean Windows-1252"] if encoding == "cp1252" else []
-    return Source([sheet], notes, sheet.rows.close)
+    return Source([sheet], notes, sheet.rows.close, layout)
 
 
 def _xlsx_cell(cell: object) -> str | None:
@@ -449,6 +472,8 @@ class Table:
     sheet: str | None
     fit: tuple[float, int]
     notes: list[str] = field(default_factory=list)
+    data_start: int | None = None
+    """Record number of the first row below the header (title and header rows above it)."""
 
 
 def _is_empty(cells: list[str | None]) -> bool:
@@ -521,7 +546,7 @@ def _scan(sheet: Sheet, candidates: list[Kind]) -> Table | None:
         skip = 2
         notes.append(f"baris {n + 1} berisi nomor kolom dan dilewati")
     rest = itertools.chain(buffer[i + skip :], sheet.rows)
-    return Table(kind, header, n, titles, rest, sheet.name, _fit(kind, header), notes)
+    return Table(kind, header, n, titles, rest, sheet.name, _fit(kind, header), notes, n + skip)
 
 
 def locate_table(source: Source, candidates: list[Kind]) -> Table:
@@ -688,30 +713,59 @@ class Converted:
     warnings: pa.Table
 
 
+Cells = tuple[pa.Array, pa.Array, pa.Array]
+"""One column of a chunk: its text, and which cells the source stored as numbers / exponents."""
+
+
 def convert_chunk(
     kind: Kind, header: list[str], chunk: list[Row], padanan: Padanan | None = None
 ) -> Converted:
     """Rows of text cells → a typed batch of the kind's columns, its bad cells and warnings."""
-    position = {name: i for i, name in enumerate(header) if name}
     numbers = pa.array([n for n, _ in chunk], pa.int32())
+
+    def column(i: int) -> Cells:
+        raw = [cells[i] if i < len(cells) else None for _, cells in chunk]
+        return (
+            pa.array(raw, pa.string()),
+            pa.array([isinstance(c, NumberCell) for c in raw], pa.bool_()),
+            pa.array([isinstance(c, ScientificCell) for c in raw], pa.bool_()),
+        )
+
+    return convert_columns(kind, header, numbers, column, padanan)
+
+
+def convert_columns(
+    kind: Kind,
+    header: list[str],
+    numbers: pa.Array,
+    column: Callable[[int], Cells],
+    padanan: Padanan | None = None,
+) -> Converted:
+    """Columns of text cells (``column(i)`` for header position i) → a typed batch of the
+    kind's columns, its bad cells and warnings."""
+    position = {name: i for i, name in enumerate(header) if name}
+    n = len(numbers)
+    absent: Cells = (
+        pa.nulls(n, pa.string()),
+        pa.array(np.zeros(n, dtype=bool)),
+        pa.array(np.zeros(n, dtype=bool)),
+    )
     arrays: dict[str, pa.Array] = {ROW_COLUMN: numbers}
     errors: list[pa.Table] = []
     warnings: list[pa.Table] = []
-    for column in kind.columns:
-        i = position.get(column.nama)
-        raw = [cells[i] if i is not None and i < len(cells) else None for _, cells in chunk]
-        text = _blank_to_null(pa.array(raw, pa.string()))
-        numeric = pa.array([isinstance(c, NumberCell) for c in raw], pa.bool_())
-        scientific = pa.array([isinstance(c, ScientificCell) for c in raw], pa.bool_())
-        kolom = parsing.convert_fast(text, column.tipe, numeric, scientific, column.panjang)
+    for spec in kind.columns:
+        i = position.get(spec.nama)
+        raw, numeric, scientific = absent if i is None else column(i)
+        text = _blank_to_null(raw)
+        kolom = parsing.convert_fast(text, spec.tipe, numeric, scientific, spec.panjang)
         value = kolom.values
-        found = [_cell_rows(numbers, column.nama, text, kolom)]
-        if column.wilayah:
+        found = [_cell_rows(numbers, spec.nama, text, kolom)]
+        if spec.wilayah:
             value, bad, warned = translate_regions(value, padanan)
-            found.append(_cell_rows(numbers, column.nama, text, bad))
-            warnings += [t for t in [_cell_rows(numbers, column.nama, text, warned)] if t]
+            found.append(_cell_rows(numbers, spec.nama, text, bad))
+            warnings += [t for t in [_cell_rows(numbers, spec.nama, text, warned)] if t]
         errors += [t for t in found if t]
-        arrays[column.nama] = value
+        arrays[spec.nama] = value
     if "skala_menurut_aturan" in {c.nama for c in kind.derived}:
         arrays["skala_menurut_aturan"] = rules.skala_menurut_aturan(
             arrays["tenaga_kerja_laki"], arrays["tenaga_kerja_perempuan"], arrays["nilai_investasi"]
@@ -822,15 +876,8 @@ class _Written:
     years: set[int] = field(default_factory=set)
 
 
-def _write(
-    kind: Kind,
-    header: list[str],
-    rows: Iterator[Row],
-    paths: tuple[Path, Path, Path],
-    padanan: Padanan | None,
-    chunk_rows: int,
-) -> _Written:
-    """Stream rows into the three Parquet files, chunk by chunk."""
+def _write(kind: Kind, chunks: Iterator[Converted], paths: tuple[Path, Path, Path]) -> _Written:
+    """Stream converted chunks into the three Parquet files."""
     date_column = _date_column(kind)
     written = _Written()
     paths[0].parent.mkdir(parents=True, exist_ok=True)
@@ -839,8 +886,7 @@ def _write(
         pq.ParquetWriter(paths[1], ERROR_SCHEMA) as error_writer,
         pq.ParquetWriter(paths[2], ERROR_SCHEMA) as warning_writer,
     ):
-        for chunk in _chunks(rows, chunk_rows):
-            converted = convert_chunk(kind, header, chunk, padanan)
+        for converted in chunks:
             writer.write_batch(converted.batch)
             if converted.errors.num_rows:
                 error_writer.write_table(converted.errors)
@@ -855,6 +901,76 @@ def _write(
     return written
 
 
+def _row_chunks(
+    kind: Kind, header: list[str], rows: Iterator[Row], padanan: Padanan | None, chunk_rows: int
+) -> Iterator[Converted]:
+    """Any source, row by row: cells gathered in Python, converted a chunk at a time."""
+    for chunk in _chunks(rows, chunk_rows):
+        yield convert_chunk(kind, header, chunk, padanan)
+
+
+CSV_BLOCK_BYTES = 8 * MIB
+"""Bytes of CSV the columnar reader parses at a time (memory stays bounded by a few blocks)."""
+
+
+class NotColumnar(ValueError):
+    """The CSV's data rows do not all have the header's width; the row reader takes it."""
+
+
+def _csv_chunks(
+    kind: Kind,
+    header: list[str],
+    layout: CsvLayout,
+    data_start: int,
+    padanan: Padanan | None,
+) -> Iterator[Converted]:
+    """The data rows of a CSV through Arrow's reader: parsed in C++, streamed by blocks.
+
+    Row numbers are the office's: records counted from the file's start, blank lines and
+    quoted line breaks included, exactly as the row reader counts them. Ragged rows raise
+    :class:`NotColumnar` (or Arrow's own error), and the caller reads the file row by row.
+    """
+    width = len(header)
+    read = pacsv.ReadOptions(
+        encoding="utf8" if layout.encoding.startswith("utf-8") else layout.encoding,
+        skip_rows=layout.lines_after[data_start - 1],
+        autogenerate_column_names=True,
+        block_size=CSV_BLOCK_BYTES,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=layout.delimiter, newlines_in_values=True, ignore_empty_lines=False
+    )
+    convert = pacsv.ConvertOptions(
+        column_types={f"f{i}": pa.string() for i in range(width)},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    number = data_start
+    with pacsv.open_csv(
+        layout.path, read_options=read, parse_options=parse, convert_options=convert
+    ) as reader:
+        for batch in reader:
+            if batch.num_columns != width:
+                raise NotColumnar(f"{batch.num_columns} columns, header has {width}")
+            n = batch.num_rows
+            numbers = pa.array(np.arange(number, number + n, dtype=np.int32))
+            number += n
+            empty = pc.equal(pc.utf8_trim_whitespace(batch.column(0)), "")
+            for col in batch.columns[1:]:
+                empty = pc.and_(empty, pc.equal(pc.utf8_trim_whitespace(col), ""))
+            if pc.any(empty).as_py():  # an empty row is not data; the numbering goes on
+                keep = pc.invert(empty)
+                batch, numbers = batch.filter(keep), numbers.filter(keep)
+            if batch.num_rows == 0:
+                continue
+            plain = pa.array(np.zeros(batch.num_rows, dtype=bool))
+
+            def column(i: int, batch: pa.RecordBatch = batch, plain: pa.Array = plain) -> Cells:
+                return batch.column(i), plain, plain
+
+            yield convert_columns(kind, header, numbers, column, padanan)
+
+
 def stage_file(
     path: Path,
     kind_hint: FileName | None,
@@ -864,6 +980,7 @@ def stage_file(
     *,
     reference_dir: Path | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    columnar: bool = True,
 ) -> StageResult:
     """A landed file → typed Parquet, cell errors and warnings (no database).
 
@@ -873,7 +990,7 @@ def stage_file(
     """
     paths = (parquet_path, errors_path, warnings_path)
     try:
-        return _stage(path, kind_hint, paths, reference_dir, chunk_rows)
+        return _stage(path, kind_hint, paths, reference_dir, chunk_rows, columnar)
     except BaseException:
         for p in paths:
             p.unlink(missing_ok=True)
@@ -886,6 +1003,7 @@ def _stage(
     paths: tuple[Path, Path, Path],
     reference_dir: Path | None,
     chunk_rows: int,
+    columnar: bool = True,
 ) -> StageResult:
     ext = name.ext if name else path.suffix.lower().lstrip(".")
     reader = READERS.get(ext)
@@ -908,7 +1026,19 @@ def _stage(
         periode, period_source = _period(kind, path, name, table)
         notes = source.notes + table.notes + _unknown_columns(table.raw_header, header)
         notes += _renamed_columns(table.raw_header, header)
-        written = _write(kind, header, table.rows, paths, load_padanan(reference_dir), chunk_rows)
+        padanan = load_padanan(reference_dir)
+        written, columnar_used = None, False
+        layout, start = source.csv, table.data_start
+        if columnar and layout and start and start - 1 in layout.lines_after:
+            try:
+                written = _write(kind, _csv_chunks(kind, header, layout, start, padanan), paths)
+                columnar_used = True
+            except (NotColumnar, pa.ArrowInvalid):
+                written = None  # ragged rows: the row reader below numbers them as it always has
+        if written is None:
+            written = _write(
+                kind, _row_chunks(kind, header, table.rows, padanan, chunk_rows), paths
+            )
     finally:
         source.close()
     if written.rows == 0:
@@ -925,7 +1055,14 @@ def _stage(
     if written.warnings:
         notes.append(f"{written.warnings} kode wilayah lama diganti dengan kode yang berlaku")
     return StageResult(
-        kind.jenis, periode, written.rows, notes, written.errors, written.warnings, inferred
+        kind.jenis,
+        periode,
+        written.rows,
+        notes,
+        written.errors,
+        written.warnings,
+        inferred,
+        columnar_used,
     )
 
 

@@ -6,6 +6,7 @@ them, bad cells and warnings by (row, column), the kind and period, and the reas
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -117,3 +118,91 @@ def test_columns_read_through_a_synonym_are_named_in_the_notes(tmp_path):
     )
     assert "kolom 'TK Laki-laki' dibaca sebagai tenaga_kerja_laki" in result.notes
     assert not any("'Kode Kab/Kota'" in n and "kode_kabkota" not in n for n in result.notes)
+
+
+CSV_CASES = [c for c in CASES if c.rel_path.endswith(".csv") and c.expected != "rejected"]
+
+
+def _staged(case: Case, folder: Path, columnar: bool) -> tuple[extract.StageResult, list]:
+    folder.mkdir()
+    path = extract.open_landed(CORPUS_ROOT, case.rel_path)
+    result = extract.stage_file(
+        path,
+        extract.kind_hint(path.name),
+        folder / "data.parquet",
+        folder / "galat.parquet",
+        folder / "peringatan.parquet",
+        columnar=columnar,
+    )
+    tables = [
+        pq.read_table(folder / f).to_pylist() for f in sorted(p.name for p in folder.iterdir())
+    ]
+    return result, tables
+
+
+@pytest.mark.parametrize("case", CSV_CASES, ids=[c.name for c in CSV_CASES])
+def test_columnar_csv_reader_stages_what_the_row_reader_stages(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Arrow's reader (big clean files) and the row reader (anything) agree cell for cell:
+    values, row numbers, bad cells, warnings, kind, period and notes."""
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    fast, fast_tables = _staged(case, tmp_path / "kolom", columnar=True)
+    slow, slow_tables = _staged(case, tmp_path / "baris", columnar=False)
+    assert not slow.kolumnar
+    assert fast_tables == slow_tables
+    assert (fast.jenis, fast.periode, fast.jumlah_baris, fast.notes) == (
+        slow.jenis,
+        slow.periode,
+        slow.jumlah_baris,
+        slow.notes,
+    )
+
+
+def test_clean_csv_files_take_the_columnar_reader(tmp_path: Path) -> None:
+    """Title rows, BOM, Windows-1252, line breaks in quotes and blank rows keep the fast path;
+    only ragged rows (a row wider or narrower than the header) fall back to the row reader."""
+    used = {c.name: _staged(c, tmp_path / c.name, columnar=True)[0].kolumnar for c in CSV_CASES}
+    assert sum(used.values()) >= len(used) // 2, used
+
+
+def test_columnar_reader_numbers_rows_across_blocks_like_the_row_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small blocks, title rows, blank lines, rows of empty cells, line breaks inside
+    quotes and bad cells: every row keeps the number the office sees in its spreadsheet."""
+    from tests.factories import HEADER, unit_ikm_row
+
+    lines = ['"Daftar IKM\nKabupaten Bogor"', "", ",".join(HEADER)]
+    record = 3  # the title (one record over two lines), a blank line, the header
+    expected_bad = set()
+    for i in range(600):
+        record += 1
+        row = unit_ikm_row(f"32010000{i:05d}")
+        if i % 97 == 5:
+            row["alamat"] = '"Jl. Raya\nBogor No. 5"'
+        if i % 113 == 7:
+            row["tenaga_kerja_laki"] = "tiga"
+            expected_bad.add(record)
+        lines.append(",".join(str(row[h]) for h in HEADER))
+        if i % 151 == 3:
+            lines.append("")
+            record += 1
+        if i % 173 == 9:
+            lines.append("," * (len(HEADER) - 1))
+            record += 1
+    landing = tmp_path / "landing" / "2024-07-01" / "3201"
+    landing.mkdir(parents=True)
+    (landing / "unit_ikm_2023.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    case = Case("2024-07-01/3201/unit_ikm_2023.csv", "ok")
+    monkeypatch.setattr(extract, "CSV_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(sys.modules[__name__], "CORPUS_ROOT", tmp_path / "landing")
+    fast, fast_tables = _staged(case, tmp_path / "kolom", columnar=True)
+    slow, slow_tables = _staged(case, tmp_path / "baris", columnar=False)
+    assert fast.kolumnar and not slow.kolumnar and fast.jumlah_baris == 600
+    assert fast_tables == slow_tables
+    errors = fast_tables[1]  # data, galat, peringatan
+    assert {(e["baris"], e["kolom"]) for e in errors} == {
+        (n, "tenaga_kerja_laki") for n in expected_bad
+    }
