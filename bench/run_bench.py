@@ -138,19 +138,48 @@ def run_pipeline(landing: Path) -> dict[str, float]:
 MILLION = 1_000_000
 
 
-def _child_peak(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run one stage as its own process (as an Airflow task would); its seconds, peak RSS in
-    MiB (from wait4, this child alone) and output."""
-    import subprocess
+STAGE_WITH_PEAK = """
+import atexit, re, sys
+from pathlib import Path
 
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {out[-2000:]}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, out
+def peak():
+    status = Path("/proc/self/status").read_text()
+    kib = int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1))
+    Path(sys.argv[1]).write_text(str(kib))
+
+atexit.register(peak)
+from etl.__main__ import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _child_peak(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run one stage (``python -m etl <args>``) as its own process, as an Airflow task runs;
+    return its seconds, its peak RSS in MiB and its output.
+
+    The peak is the child's own VmHWM: wait4's ru_maxrss would also count the memory of this
+    process at the fork, which Linux carries over the exec.
+    """
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".rss") as mark:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", STAGE_WITH_PEAK, mark.name, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        if proc.returncode:
+            raise RuntimeError(
+                f"{' '.join(args)} failed: {proc.stdout[-1000:]}{proc.stderr[-2000:]}"
+            )
+        kib = int(Path(mark.name).read_text() or 0)
+    return seconds, kib / 1024, proc.stdout
 
 
 def million_row_file() -> dict[str, float]:
@@ -165,14 +194,13 @@ def million_row_file() -> dict[str, float]:
     env = dict(os.environ)
     env["WAREHOUSE_URL"] = bench_database("ikm_bench_sejuta")
     env["IKM_LANDING_DIR"] = str(folder / "landing")
-    python = [sys.executable, "-m", "etl"]
-    seconds, mib, out = _child_peak([*python, "migrate"], env)
+    seconds, mib, out = _child_peak(["migrate"], env)
     entry: dict[str, float] = {"baris": MILLION, "byte": path.stat().st_size}
-    seconds, mib, out = _child_peak([*python, "extract", rel], env)
+    seconds, mib, out = _child_peak(["extract", rel], env)
     submission_id = json.loads(out)["submission_id"]
     entry |= {"ekstrak_detik": seconds, "ekstrak_rss_mib": mib}
     for stage, key in (("validate", "validasi"), ("load", "muat")):
-        seconds, mib, out = _child_peak([*python, stage, str(submission_id)], env)
+        seconds, mib, out = _child_peak([stage, str(submission_id)], env)
         entry |= {f"{key}_detik": seconds, f"{key}_rss_mib": mib}
     entry["status"] = json.loads(out)["status"]
     return entry

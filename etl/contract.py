@@ -239,5 +239,13 @@ def parse_file_name(name: str) -> FileName | None:
 
 def normalise_header(name: object) -> str:
     """Header cell → snake_case: case, spaces and punctuation do not matter."""
-    text = re.sub(r"[^0-9a-z]+", "_", str(name or "").strip().lower())
-    return text.strip("_")
+    return _normalise_text(str(name or ""))
+
+
+_NOT_SNAKE = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _normalise_text(text: str) -> str:
+    # cached: the header scan asks about the same few hundred cells of every file many times
+    return _NOT_SNAKE.sub("_", text.strip().lower()).strip("_")

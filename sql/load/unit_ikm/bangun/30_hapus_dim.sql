@@ -1,6 +1,6 @@
 -- Versions that the rebuilt history no longer has (or whose end moved) go.
 delete from core.dim_unit_ikm as d
-where d.nib in (select nib from core.antrean_dim_unit_ikm)
+where d.nib in (select nib from nib_terdampak)
     and not exists (
         select 1
         from versi_dim as v

@@ -1,3 +1,4 @@
--- The queued units are rebuilt: empty the queue (the rebuild holds the kind's load lock, so
--- no load added to it meanwhile).
-delete from core.antrean_dim_unit_ikm
+-- The queued units are rebuilt: empty both queues (the rebuild holds the kind's load lock, so
+-- no load added to them meanwhile).
+delete from core.antrean_dim_unit_ikm;
+delete from core.antrean_cakupan_unit_ikm

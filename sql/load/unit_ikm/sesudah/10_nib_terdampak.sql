@@ -1,13 +1,8 @@
--- Units whose history may change: those in the scopes whose rows changed, before and after,
--- and those the submission held before its rows were replaced or withdrawn. They wait in the
--- queue for one set-based rebuild after the night's loads (sql/load/unit_ikm/bangun).
-insert into core.antrean_dim_unit_ikm (nib)
-select b.nib
-from core.baris_unit_ikm as b
-inner join cakupan_berubah as c
-    on
-        b.kode_kabkota = c.kode_cakupan
-        and b.submission_id in (c.pemilik_lama, c.pemilik_baru)
+-- Units whose history may change wait for one set-based rebuild after the night's loads
+-- (sql/load/unit_ikm/bangun): the units of each scope whose rows changed, under its old and
+-- its new owner (queued as pairs, found through the kept rows at rebuild time)...
+insert into core.antrean_cakupan_unit_ikm (submission_id, kode_cakupan)
+select pemilik_lama, kode_cakupan from cakupan_berubah where pemilik_lama is not null
 union
-select nib from nib_lama
+select pemilik_baru, kode_cakupan from cakupan_berubah where pemilik_baru is not null
 on conflict do nothing
