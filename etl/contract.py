@@ -157,9 +157,21 @@ class Kind:
         paths += OUTCOME_MODULES
         for path in filter(Path.is_file, paths):
             digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            digest.update(file_digest(path))
         digest.update(_settings_digest().encode())
         return digest.hexdigest()[:16]
+
+
+def file_digest(path: Path) -> bytes:
+    """sha256 of a file's bytes, remembered while its size and modification time stay the same
+    (every landed file asks for the rules version; the files behind it rarely change)."""
+    st = path.stat()
+    return _file_digest(str(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_digest(path: str, _size: int, _mtime_ns: int) -> bytes:
+    return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
 def rules_version_without_kind() -> str:
@@ -167,7 +179,7 @@ def rules_version_without_kind() -> str:
     digest = hashlib.sha256()
     for path in filter(Path.is_file, OUTCOME_MODULES):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(file_digest(path))
     digest.update(" ".join(sorted(kinds())).encode())
     digest.update(_settings_digest().encode())
     return digest.hexdigest()[:16]
@@ -185,7 +197,7 @@ def _settings_digest() -> str:
     for path in extra:
         if path.is_file():
             digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            digest.update(file_digest(path))
     return digest.hexdigest()
 
 

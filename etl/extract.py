@@ -1120,7 +1120,7 @@ def rules_version(kind: Kind | None) -> str:
     )
     padanan = get_settings().reference_dir / PADANAN_FILE
     for path in (Path(parsing.__file__), SINONIM_PATH, padanan):
-        digest.update(path.read_bytes() if path.exists() else b"-")
+        digest.update(contract.file_digest(path) if path.exists() else b"-")
     return digest.hexdigest()[:16]
 
 

@@ -92,3 +92,46 @@ def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample
     assert len(extracts) == len(expected)  # one mapped extract per landed file
     assert all(str(s) == "success" for s in ti_states.values())
     assert isinstance(Path(airflow_home), Path)
+
+
+def test_a_file_whose_extract_crashes_does_not_stop_the_others(
+    airflow_home, warehouse, sample_manifest, monkeypatch
+):
+    """One mapped extract fails (a bug, not a bad file): validation and loading of the day's
+    other files go on, the broken file ends 'ditolak' flagged as a system error, and the run
+    shows red so that someone looks."""
+    from airflow.utils.state import DagRunState
+
+    from etl import extract
+
+    day = dt.date(2024, 3, 4)
+    files = sorted(str(f.path) for f in sample_manifest if f.tanggal_tiba == day)
+    broken = next(p for p in files if "unit_ikm" in p)
+    real = extract._extract
+
+    def crash_on_one(conn, landing_dir, rel_path, submission_id):
+        if rel_path == broken:
+            raise RuntimeError("injected crash in extract")
+        return real(conn, landing_dir, rel_path, submission_id)
+
+    monkeypatch.setattr(extract, "_extract", crash_on_one)
+    dag = dagbag().get_dag("ikm_ingest_nightly")
+    run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="Asia/Jakarta"))
+    assert run.state == DagRunState.FAILED
+    states = {}
+    for ti in run.get_task_instances():
+        states.setdefault(ti.task_id, set()).add(str(ti.state))
+    assert states["ekstrak"] == {"success", "failed"}
+    assert states["validasi"] == states["muat"] == states["terbitkan"] == {"success"}
+    assert states["periksa"] == {"failed"}
+    rows = dict(query(warehouse, "select path, status from audit.submission"))
+    assert rows.pop(broken) == "ditolak"
+    assert set(rows.values()) <= {"diterima", "diterima_sebagian", "ditolak", "digantikan"}
+    loaded = [p for p, s in rows.items() if s.startswith("diterima")]
+    assert loaded, rows
+    ((flagged,),) = query(
+        warehouse,
+        "select count(*) from audit.submission where galat_sistem and path = %s",
+        (broken,),
+    )
+    assert flagged == 1
