@@ -1,6 +1,6 @@
 -- SCD type 2, rebuilt for the affected units from the facts in force: a new version starts in
 -- each year whose attributes differ from the year before. The result depends only on the
--- facts, not on load order. Narrow: attributes are read once the versions are known (22).
+-- facts, not on load order. Versions stay narrow: core.dim_unit_ikm reads their attributes.
 create temp table versi_ringkas on commit drop as
 with urutan as (
     -- the latest file first (arrival date, file name, path), as a number to sort by
