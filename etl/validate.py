@@ -31,6 +31,9 @@ from etl.settings import get_settings
 
 log = logging.getLogger(__name__)
 
+SUITE_WORK_MEM = "256MB"
+"""PostgreSQL work_mem of the suite's connection (one connection, a few sorts at a time)."""
+
 ROW_REASON_LIMIT = 200_000
 """Quarantine rows kept per file; beyond this the file is rejected whole anyway."""
 
@@ -279,7 +282,12 @@ def validate_frame(kind: Kind, frame, parameters: dict[str, Any], kantor: str) -
 def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteOutcome:
     """Run the kind's suite on ``staging.<table>`` in the warehouse."""
     context = _context()
-    url = warehouse.warehouse_url().render_as_string(hide_password=False)
+    # Memory to group and sort a national batch (uniqueness per file) without spilling to disk.
+    url = (
+        warehouse.warehouse_url()
+        .update_query_dict({"options": f"-c work_mem={SUITE_WORK_MEM}"})
+        .render_as_string(hide_password=False)
+    )
     # The generic SQL datasource, not add_postgres: GX's Postgres DSN check refuses the Unix
     # socket URL of the embedded server; the queries GX runs are the same.
     with warnings.catch_warnings():
@@ -330,7 +338,8 @@ def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteO
 
 
 def create_staging(conn: psycopg.Connection, kind: Kind, table: str) -> None:
-    """An unlogged table for one batch: every staged file's rows, keyed by (file, row)."""
+    """An unlogged table for one batch: every staged file's rows (keyed by (file, row) once
+    they are all in, see :func:`index_staging`)."""
     ident = sql.Identifier("staging", table)
     columns = [
         sql.SQL("{} {}").format(sql.Identifier(c.nama), sql.SQL(c.postgres_type))
@@ -351,17 +360,26 @@ def create_staging(conn: psycopg.Connection, kind: Kind, table: str) -> None:
     conn.execute(
         sql.SQL(
             "create unlogged table {} ({} bigint not null, {} integer not null, {} text not null, "
-            "{}, _karantina boolean not null default false, primary key ({}, {}))"
+            "{}, _karantina boolean not null default false)"
         ).format(
             ident,
             sql.Identifier(FILE_COLUMN),
             sql.Identifier(ROW_COLUMN),
             sql.Identifier(OFFICE_COLUMN),
             sql.SQL(", ").join(columns),
-            sql.Identifier(FILE_COLUMN),
-            sql.Identifier(ROW_COLUMN),
         )
     )
+
+
+def index_staging(conn: psycopg.Connection, table: str) -> None:
+    """The (file, row) key, built once every file is in: far cheaper than upkeep during COPY."""
+    ident = sql.Identifier("staging", table)
+    conn.execute(
+        sql.SQL("alter table {} add primary key ({}, {})").format(
+            ident, sql.Identifier(FILE_COLUMN), sql.Identifier(ROW_COLUMN)
+        )
+    )
+    conn.execute(sql.SQL("analyze {}").format(ident))
 
 
 def copy_to_staging(
@@ -522,7 +540,7 @@ def _validate_batch(
             drop_if_done(conn, table)
             conn.commit()
             return results
-        conn.execute(sql.SQL("analyze {}").format(sql.Identifier("staging", table)))
+        index_staging(conn, table)
         params = suite_parameters(conn, periode)
         conn.commit()  # GX reads the staging table over its own connection
         suite = validate_table(kind, table, params)
