@@ -248,11 +248,19 @@ def main() -> int:
         from etl import warehouse
 
         with warehouse.connect() as conn:
-            units = conn.execute("select sum(jumlah_unit) from mart.ikm_per_wilayah").fetchone()[0]
+            units, workers = conn.execute(
+                "select sum(jumlah_unit), sum(tenaga_kerja) from mart.ikm_per_wilayah"
+            ).fetchone()
+            share = conn.execute(
+                "select round(100.0 * sum(tenaga_kerja_ikm) / sum(tenaga_kerja_industri), 2) "
+                "from mart.pangsa_tenaga_kerja"
+            ).fetchone()[0]
         entry = {
             "pecahan": fraction,
             "baris": rows,
             "unit_di_mart": int(units or 0),
+            "tenaga_kerja_ikm_di_mart": int(workers or 0),
+            "persen_ikm_di_mart": str(share),
             "copy_mentah_detik": copy_seconds,
             "tahap_detik": first,
             "ulang_detik": again,
@@ -266,7 +274,9 @@ def main() -> int:
         results["pecahan"].append(entry)
         print(
             f"\nfraction {fraction:g}: {rows:,} unit rows; raw COPY {copy_seconds:.1f} s "
-            f"({rows / copy_seconds:,.0f} rows/s); peak RSS {entry['rss_puncak_mib']:.0f} MiB "
+            f"({rows / copy_seconds:,.0f} rows/s); marts: {entry['unit_di_mart']:,} units, "
+            f"{entry['tenaga_kerja_ikm_di_mart']:,} IKM workers, {share} % of industry; "
+            f"peak RSS {entry['rss_puncak_mib']:.0f} MiB "
             f"(extract workers {entry['rss_puncak_proses_ekstrak_mib']:.0f} MiB)"
         )
         print(f"  {'stage':<10} {'seconds':>9} {'rows/s':>12} {'x COPY':>8}")
