@@ -482,19 +482,16 @@ def validate_many(submission_ids: list[int]) -> list[dict[str, Any]]:
     }
     for (jenis, periode), members in batches.items():
         kind = contract.get_kind(jenis)
-        try:
-            outcome.update(_validate_batch(kind, periode, members))
-            continue
-        except BatchNeedsSplitting as exc:
-            log.warning("batch %s %s validated file by file: %s", jenis, periode, exc)
-        except Exception as exc:
-            if is_transient(exc) or len(members) == 1:
+        if len(members) > 1:
+            try:
+                outcome.update(_validate_batch(kind, periode, members))
+                continue
+            except BatchNeedsSplitting as exc:
+                log.warning("batch %s %s validated file by file: %s", jenis, periode, exc)
+            except Exception as exc:
                 if is_transient(exc):
                     raise
-                log.exception("validating submission %s failed", members[0].submission_id)
-                outcome[members[0].submission_id]["galat"] = f"{type(exc).__name__}: {exc}"
-                continue
-            log.exception("batch %s %s failed; validating its files one by one", jenis, periode)
+                log.exception("batch %s %s failed; validating its files one by one", jenis, periode)
         for member in members:
             try:
                 outcome.update(_validate_batch(kind, periode, [member], split=False))
@@ -546,7 +543,8 @@ def _validate_batch(
         suite = validate_table(kind, table, params)
         if suite.file_errors and split and len(totals) > 1:
             raise BatchNeedsSplitting("; ".join(suite.file_errors))
-        ids = sorted(totals, key=lambda i: next(m for m in members if m.submission_id == i).path)
+        paths = {m.submission_id: m.path for m in members}
+        ids = sorted(totals, key=paths.__getitem__)
         bad = _record(conn, table, ids, suite)
         for sid in ids:
             status, message = decide(
@@ -590,22 +588,6 @@ def _reject(
         "jumlah_baris": total,
         "jumlah_baris_ditolak": total if bad is None else bad,
     }
-
-
-def _record_warnings(
-    conn: psycopg.Connection, submission_id: int, warnings_: list[Failure]
-) -> None:
-    """Values extract changed on the office's behalf (older region codes), for the feedback."""
-    conn.execute("delete from audit.peringatan where submission_id = %s", (submission_id,))
-    with (
-        conn.cursor() as cur,
-        cur.copy(
-            "copy audit.peringatan (submission_id, baris, kolom, nilai, kode_aturan, alasan) "
-            "from stdin"
-        ) as sink,
-    ):
-        for w in warnings_:
-            sink.write_row((submission_id, w.baris, w.kolom, w.nilai, w.kode_aturan, w.alasan))
 
 
 _PY_DATE = re.compile(r"datetime\.date\((\d{1,4}), (\d{1,2}), (\d{1,2})\)")
@@ -775,12 +757,23 @@ def _results_per_file(conn: psycopg.Connection, ids: list[int], suite: SuiteOutc
     return rows
 
 
+def _copy_cells(conn: psycopg.Connection, into: str, ids: list[int], suffix: str) -> None:
+    """COPY the cell records extract staged for each file (``<id><suffix>``) into audit."""
+    staged = get_settings().staging_dir
+    copy = sql.SQL(
+        "copy {} (submission_id, baris, kolom, nilai, kode_aturan, alasan) from stdin"
+    ).format(sql.Identifier("audit", into))
+    with conn.cursor() as cur, cur.copy(copy) as sink:
+        for sid in ids:
+            for c in read_cells(staged / f"{sid}{suffix}"):
+                sink.write_row((sid, c.baris, c.kolom, c.nilai, c.kode_aturan, c.alasan))
+
+
 def _record(
     conn: psycopg.Connection, table: str, ids: list[int], suite: SuiteOutcome
 ) -> dict[int, int]:
     """Store every quarantined cell of the batch and each file's suite results; return the
     number of bad rows per file."""
-    staged = get_settings().staging_dir
     for audit_table in ("hasil_validasi", "karantina", "peringatan"):
         conn.execute(
             sql.SQL("delete from {} where submission_id = any(%s)").format(
@@ -789,26 +782,8 @@ def _record(
             (ids,),
         )
     # warnings first: the cross-file checks add their own
-    with (
-        conn.cursor() as cur,
-        cur.copy(
-            "copy audit.peringatan (submission_id, baris, kolom, nilai, kode_aturan, alasan) "
-            "from stdin"
-        ) as sink,
-    ):
-        for sid in ids:
-            for w in read_cells(staged / f"{sid}.peringatan.parquet"):
-                sink.write_row((sid, w.baris, w.kolom, w.nilai, w.kode_aturan, w.alasan))
-    with (
-        conn.cursor() as cur,
-        cur.copy(
-            "copy audit.karantina (submission_id, baris, kolom, nilai, kode_aturan, alasan) "
-            "from stdin"
-        ) as sink,
-    ):
-        for sid in ids:
-            for f in read_cells(staged / f"{sid}.galat.parquet"):
-                sink.write_row((sid, f.baris, f.kolom, f.nilai, f.kode_aturan, f.alasan))
+    _copy_cells(conn, "peringatan", ids, ".peringatan.parquet")
+    _copy_cells(conn, "karantina", ids, ".galat.parquet")
     for failed in suite.failed:
         if failed.duplicates_of:
             query: sql.Composable = duplicate_rows_query(table, failed.duplicates_of)

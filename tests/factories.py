@@ -34,3 +34,18 @@ def unit_ikm_row(nib: str | None = "1234567890123", **overrides: object) -> dict
     }
     row.update(overrides)
     return row
+
+
+def land_csv(rel_path: str, header: list[str], rows: list[dict]) -> str:
+    """Write a CSV into the landing zone of the test's warehouse; return its landing path."""
+    import csv
+    import os
+    from pathlib import Path
+
+    target = Path(os.environ["IKM_LANDING_DIR"]) / rel_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rel_path

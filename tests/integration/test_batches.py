@@ -7,16 +7,13 @@ files of its batch.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
 from etl import pipeline
 from tests.conftest import query
-from tests.factories import HEADER, unit_ikm_row
+from tests.factories import HEADER, land_csv, unit_ikm_row
 
 pytestmark = pytest.mark.integration
 
@@ -24,14 +21,7 @@ DAY = "2024-07-01"
 
 
 def land(office: str, name: str, rows: list[dict]) -> str:
-    rel = f"{DAY}/{office}/{name}"
-    target = Path(os.environ["IKM_LANDING_DIR"]) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADER)
-        writer.writeheader()
-        writer.writerows(rows)
-    return rel
+    return land_csv(f"{DAY}/{office}/{name}", HEADER, rows)
 
 
 def nibs(prefix: str, n: int) -> list[str]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from etl import pipeline
 from tests.conftest import query
+from tests.factories import land_csv
 
 pytestmark = pytest.mark.integration
 
@@ -63,14 +61,7 @@ def activity(
 
 
 def land(day: str, office: str, month: str, rows: list[dict]) -> str:
-    rel = f"{day}/{office}/realisasi_program_{month}.csv"
-    target = Path(os.environ["IKM_LANDING_DIR"]) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADER)
-        writer.writeheader()
-        writer.writerows(rows)
-    return rel
+    return land_csv(f"{day}/{office}/realisasi_program_{month}.csv", HEADER, rows)
 
 
 def run(*days: str) -> None:
