@@ -6,10 +6,11 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run psql test test-deps fuzz bench test-unit test-integration test-dags lint format stop requirements clean
+.PHONY: help venv run airflow psql test test-deps fuzz bench test-unit test-integration test-dags lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
+	@echo "make airflow - Airflow UI + scheduler on http://127.0.0.1:8080 (login printed)"
 	@echo "make test   - every test tier (unit, suite, integration, dags)"
 	@echo "make psql   - psql on the warehouse"
 	@echo "make stop   - stop the embedded PostgreSQL"
@@ -30,6 +31,10 @@ venv: $(STAMP)
 
 run: venv
 	@$(BIN)/python -m etl run
+
+# Airflow's UI, scheduler, dag-processor and triggerer on 127.0.0.1:8080 until Ctrl-C.
+airflow: venv
+	@$(BIN)/python -m etl airflow
 
 # Debian packages the tests use (CI and developers are root).
 test-deps:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import (
+    Asset,
+    AsyncCallback,
     CronDataIntervalTimetable,
+    DeadlineAlert,
+    DeadlineReference,
     TriggerRule,
     dag,
     get_current_context,
@@ -24,10 +29,21 @@ Asia/Jakarta): the run at 01:00 on D+1 processes the files that arrived on D.
 3. **ekstrak** (mapped, one per file): read the file as the office sent it into typed Parquet.
 4. **validasi**: Great Expectations, one suite run per kind and period over a staging table
    holding all of that batch's files; quarantine and status stay per file.
-5. **muat**: each accepted file in its own transaction. A bad file is rejected with its reason
-   and never stops the others; only warehouse hiccups are retried.
+5. **muat** (pool `ikm_gudang`): each accepted file in its own transaction. A bad file is
+   rejected with its reason and never stops the others; only warehouse hiccups are retried,
+   with exponential backoff.
 6. **terbitkan**: terminal status for every file, feedback reports to each office, run record.
+   Its log names every rejected file, its reason and the link to its report (`/umpan-balik/`).
 7. **periksa**: fails the run (so it shows red and alerts) when a file ended in a system error.
+8. **umumkan**: an event on the asset `ikm_gudang` when the run changed the warehouse;
+   `ikm_publikasi` refreshes the marts and the completeness report from it.
+
+Alerts: a failed task (after its retries) and a run not finished `IKM_PERINGATAN_TERLAMBAT_MENIT`
+(default 360) minutes after it was queued go to `IKM_PERINGATAN_WEBHOOK` and/or
+`IKM_PERINGATAN_EMAIL`; nothing is sent when neither is set.
+
+To reprocess files already done, for some offices or kinds, or to see what that would change
+first, trigger `ikm_proses_ulang`.
 
 Re-running a day or backfilling a range gives the warehouse one clean run would give: files
 already processed under the same rules are skipped, and an older file never overrides a newer
@@ -35,6 +51,22 @@ correction. All the work is in the `etl` package (`python -m etl --help`).
 
 Owner: IKM data engineering team, Kemenperin.
 """
+
+
+GUDANG = Asset(name="ikm_gudang", uri="ikm://gudang/core")
+"""The warehouse's facts: an event means files of some day were loaded or rejected."""
+WAREHOUSE_POOL = "ikm_gudang"
+
+
+def _beri_tahu_gagal(context) -> None:
+    """Failure alert (after the last retry); etl is imported only when a task failed."""
+    from etl.alerts import beri_tahu_gagal
+
+    beri_tahu_gagal(context)
+
+
+def _batas_terlambat() -> timedelta:
+    return timedelta(minutes=float(os.environ.get("IKM_PERINGATAN_TERLAMBAT_MENIT") or 360))
 
 
 def _arrival_date() -> str:
@@ -62,7 +94,8 @@ def _retry_only_transient(step, *args):
     schedule=CronDataIntervalTimetable("0 1 * * *", timezone="Asia/Jakarta"),
     start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Jakarta"),
     catchup=False,
-    max_active_runs=1,
+    # Backfills may run three days side by side; the pool keeps their loads one at a time.
+    max_active_runs=3,
     doc_md=DOC_MD,
     tags=["ikm", "ingest"],
     default_args={
@@ -70,8 +103,15 @@ def _retry_only_transient(step, *args):
         "retries": 3,
         "retry_delay": timedelta(seconds=20),
         "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=10),
         "execution_timeout": timedelta(hours=2),
+        "on_failure_callback": _beri_tahu_gagal,
     },
+    deadline=DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_QUEUED_AT,
+        interval=_batas_terlambat(),
+        callback=AsyncCallback("etl.alerts.beri_tahu_terlambat"),
+    ),
 )
 def ikm_ingest_nightly():
     @task
@@ -103,7 +143,7 @@ def ikm_ingest_nightly():
 
         return _retry_only_transient(validate_day, dt.date.fromisoformat(_arrival_date()))
 
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def muat(validated: list[dict]) -> list[dict]:
         from etl.pipeline import load_validated
 
@@ -126,11 +166,29 @@ def ikm_ingest_nightly():
 
         return check_day(dt.date.fromisoformat(_arrival_date()))
 
+    @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[GUDANG])
+    def umumkan() -> dict:
+        """Announce a changed warehouse; skipped (no event) when every file was unchanged."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from etl.pipeline import processed_since
+
+        context = get_current_context()
+        changed = processed_since(context["dag_run"].start_date)
+        if not changed:
+            raise AirflowSkipException("tidak ada berkas yang berubah; mart tidak perlu disegarkan")
+        context["outlet_events"][GUDANG].extra = {
+            "tanggal_tiba": _arrival_date(),
+            "berkas_diproses": changed,
+        }
+        return {"berkas_diproses": changed}
+
     files = temukan_berkas()
     siapkan_gudang() >> files
     checked = validasi()
     ekstrak.expand(path=files) >> checked
-    muat(checked) >> terbitkan() >> periksa()
+    published = terbitkan()
+    muat(checked) >> published >> [periksa(), umumkan()]
 
 
 ikm_ingest_nightly()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+from pathlib import Path
 
 from etl import warehouse
 from etl.settings import PROJECT_ROOT, get_settings
@@ -23,6 +26,7 @@ def airflow_environment(base: dict[str, str] | None = None) -> dict[str, str]:
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta,
             # Airflow 3's API server also talks to the metadata database asynchronously;
@@ -45,3 +49,9 @@ def airflow_environment(base: dict[str, str] | None = None) -> dict[str, str]:
         }
     )
     return env
+
+
+def airflow_binary() -> str:
+    """The venv's ``airflow`` (the one installed beside this interpreter)."""
+    local = Path(sys.executable).parent / "airflow"
+    return str(local) if local.exists() else (shutil.which("airflow") or "airflow")

@@ -1124,8 +1124,12 @@ def rules_version(kind: Kind | None) -> str:
     return digest.hexdigest()[:16]
 
 
-def extract(rel_path: str) -> ExtractResult:
-    """Register the landed file and stage it as Parquet (or reject it, with the reason)."""
+def extract(rel_path: str, force: bool = False) -> ExtractResult:
+    """Register the landed file and stage it as Parquet (or reject it, with the reason).
+
+    ``force`` stages it again even when the same bytes were finished under the same rules
+    (a reprocess the data engineer asked for, e.g. after a fix outside the rules).
+    """
     from etl import warehouse
 
     settings = get_settings()
@@ -1133,7 +1137,7 @@ def extract(rel_path: str) -> ExtractResult:
         submission_id, _ = audit.register(conn, rel_path)
         conn.commit()
         try:
-            result = _extract(conn, settings.landing_dir, rel_path, submission_id)
+            result = _extract(conn, settings.landing_dir, rel_path, submission_id, force)
         except Rejected as exc:
             audit.reject(conn, submission_id, str(exc))
             result = ExtractResult(submission_id, rel_path, "ditolak")
@@ -1141,7 +1145,9 @@ def extract(rel_path: str) -> ExtractResult:
     return result
 
 
-def _extract(conn, landing_dir: Path, rel_path: str, submission_id: int) -> ExtractResult:
+def _extract(
+    conn, landing_dir: Path, rel_path: str, submission_id: int, force: bool = False
+) -> ExtractResult:
     path = open_landed(landing_dir, rel_path)
     size = path.stat().st_size
     sha = audit.sha256_of(path)
@@ -1155,7 +1161,8 @@ def _extract(conn, landing_dir: Path, rel_path: str, submission_id: int) -> Extr
     ).fetchone()
     # Same bytes, same rules, finished without a system error: the outcome cannot differ.
     if (
-        previous
+        not force
+        and previous
         and previous[:2] == (sha, version)
         and previous[2] in audit.TERMINAL
         and not previous[3]

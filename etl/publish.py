@@ -12,6 +12,8 @@ import argparse
 import csv
 import datetime as dt
 import json
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,10 @@ STATUS_TEXT = {
     "diproses": "BELUM SELESAI — terjadi gangguan sistem; berkas akan diproses ulang",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REPORT_ROUTE = "/umpan-balik"
+"""Where the Airflow plugin ``plugins/ikm_umpan_balik.py`` serves the feedback folder."""
+
+log = logging.getLogger(__name__)
 
 
 def neutralise(value: object) -> str:
@@ -198,7 +204,35 @@ def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:
             (dag_run_id, tanggal, json.dumps(summary)),
         )
         conn.commit()
+        log_outcomes(conn, tanggal)
     return summary
+
+
+def report_link(report: Path) -> str:
+    """The report's address in the Airflow UI (its path when Airflow's URL is unknown)."""
+    base = os.environ.get("AIRFLOW__API__BASE_URL", "").rstrip("/")
+    try:
+        rel = report.relative_to(get_settings().feedback_dir).as_posix()
+    except ValueError:
+        return str(report)
+    return f"{base}{REPORT_ROUTE}/{rel}" if base else str(report)
+
+
+def log_outcomes(conn: psycopg.Connection, tanggal: dt.date) -> None:
+    """One task-log line per file of the day; a rejected or partly accepted file names its
+    reason and links its feedback report, so an engineer sees it without opening the DB."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        subs = cur.execute(
+            "select * from audit.submission where tanggal_tiba = %s order by path", (tanggal,)
+        ).fetchall()
+    for sub in subs:
+        link = report_link(feedback_paths(sub)[0])
+        if sub["status"] == "ditolak":
+            log.warning("DITOLAK %s: %s; laporan: %s", sub["path"], sub["pesan"], link)
+        elif sub["status"] == "diterima_sebagian":
+            log.warning("DITERIMA SEBAGIAN %s: %s; laporan: %s", sub["path"], sub["pesan"], link)
+        else:
+            log.info("%s %s: %s", sub["status"].upper(), sub["path"], sub["pesan"] or "")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

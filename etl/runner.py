@@ -10,30 +10,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from etl import landing, migrate, warehouse
-from etl.airflow_env import airflow_environment
+from etl.airflow_env import airflow_binary, airflow_environment
+from etl.airflow_local import prepare_metadata
 from etl.settings import PROJECT_ROOT, get_settings
 
 DAG_ID = "ikm_ingest_nightly"
 STATUS_MARK = {"diterima": "✔", "diterima_sebagian": "◐", "ditolak": "✘", "digantikan": "↻"}
 
 
-def _airflow_binary() -> str:
-    local = Path(sys.executable).parent / "airflow"
-    return str(local) if local.exists() else (shutil.which("airflow") or "airflow")
-
-
 def _print(text: str = "") -> None:
     print(text, flush=True)
 
 
-def _ensure_landing() -> Path:
+def ensure_landing() -> Path:
     settings = get_settings()
     if settings.landing_is_default and not landing.arrival_days(settings.landing_dir):
         from etl import samples
@@ -68,7 +62,7 @@ def run_day(day: dt.date, env: dict[str, str], log) -> int:
     log.write(f"\n===== {DAG_ID} {day} =====\n")
     log.flush()
     process = subprocess.Popen(
-        [_airflow_binary(), "dags", "test", DAG_ID, day.isoformat()],
+        [airflow_binary(), "dags", "test", DAG_ID, day.isoformat()],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -120,7 +114,7 @@ def summary(days: list[dt.date], log_path: Path, started: float, failed: list[dt
 def main(args: argparse.Namespace) -> int:
     started = time.monotonic()
     settings = get_settings()
-    landing_dir = _ensure_landing()
+    landing_dir = ensure_landing()
     days = landing.arrival_days(landing_dir)
     if args.days:
         days = [d for d in days if d.isoformat() in set(args.days)]
@@ -136,13 +130,7 @@ def main(args: argparse.Namespace) -> int:
     failed: list[dt.date] = []
     with log_path.open("w", encoding="utf-8") as log:
         _print(f"• Airflow metadata database (log: {log_path})")
-        subprocess.run(
-            [_airflow_binary(), "db", "migrate"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=True,
-        )
+        prepare_metadata(env, log)
         for day in days:
             _print(f"• {DAG_ID} {day}")
             if run_day(day, env, log) != 0:
