@@ -14,6 +14,7 @@ from etl import (
     nasional,
     pipeline,
     publish,
+    reference,
     runner,
     samples,
     validate,
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         load,
         publish,
         pipeline,
+        reference,
         runner,
         warehouse_cli,
     ):

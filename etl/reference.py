@@ -1,18 +1,45 @@
-"""Load the official code lists (regions, KBLI 2020) from ``IKM_REFERENCE_DIR``.
+"""Load the official code lists (regions, KBLI 2020) from ``IKM_REFERENCE_DIR`` as editions.
 
-The lists are never copied into the repository; each file is loaded when its sha256 differs
-from the one recorded in ``core.referensi_dimuat``, so an unchanged edition costs one query.
+The lists are never copied into the repository. A folder whose files differ (sha256) from
+the latest edition's becomes a new edition (``core.edisi_referensi``) with the date from
+which it applies. Regions keep their history in ``core.riwayat_wilayah``: an unchanged region
+keeps its version; one that moved province, was renamed or changed kind has its version
+closed on that date and a new one opened; a new code opens a version; a code no longer
+listed is closed but kept, because facts keep pointing at it. The marts attribute each fact
+to the version in force on its period's first day (``core.wilayah_per_edisi``), so older
+facts stay in the province of their time. ``core.dim_wilayah`` is the current versions: the
+list the validation checks codes against. KBLI titles are upserted, each code recording the
+first and latest edition that listed it.
+
+Who loads a changed folder: both the nightly (``etl.migrate.prepare``, with the load date,
+so that validation never checks a night's files against a stale list) and the
+``ikm_reference_refresh`` DAG / ``python -m etl referensi muat --berlaku-mulai`` (with the
+date the edition applies from). The two meet: loading the folder of the latest edition again
+with another date re-dates that edition instead of creating one, so a data engineer who comes
+after the nightly states the date with the same command as one who comes before it. The same
+folder with no new date costs one query. Any edition can be re-dated between its neighbours
+(``python -m etl referensi tanggal``): a warehouse's first edition is dated the day it was
+installed, and an older edition loaded later must say that the first applied earlier.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import hashlib
+import json
+import logging
+import zoneinfo
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from etl.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 FILES = {
     "wilayah_provinsi.csv": ["kode_provinsi", "nama_provinsi"],
@@ -28,10 +55,39 @@ FILES = {
     ],
     "kbli_industri.csv": ["kode_kbli", "judul", "kode_golongan_pokok", "tingkat"],
 }
+LOCK_KEY = 7_130_002  # pg advisory lock: one reference load at a time
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+REGION_COLUMNS = (
+    "kode_wilayah",
+    "tingkat",
+    "nama_wilayah",
+    "kode_provinsi",
+    "nama_provinsi",
+    "jenis_kabkota",
+)
 
 
 class ReferenceError(RuntimeError):
-    """The reference folder is missing a file or a file lacks an expected column."""
+    """The reference folder is missing a file, a file lacks a column, or a date goes back."""
+
+
+@dataclass(frozen=True)
+class Edisi:
+    """What a load did: small enough to return from an Airflow task."""
+
+    edisi_id: int
+    label: str
+    berlaku_mulai: str
+    edisi_baru: bool
+    """A new edition was recorded (False: the folder is the latest edition's)."""
+    tanggal_diubah: bool
+    """The latest edition was re-dated or relabelled (same folder, another date or label)."""
+    wilayah_baru: int = 0
+    wilayah_berubah: int = 0
+    wilayah_ditutup: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def _read(path: Path, columns: list[str]) -> list[dict[str, str | None]]:
@@ -42,89 +98,408 @@ def _read(path: Path, columns: list[str]) -> list[dict[str, str | None]]:
         missing = set(columns) - set(reader.fieldnames or [])
         if missing:
             raise ReferenceError(f"{path}: missing columns {sorted(missing)}")
-        return [{c: (row[c].strip() or None) for c in columns} for row in reader]
+        return [{c: ((row[c] or "").strip() or None) for c in columns} for row in reader]
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load(engine: sa.Engine, reference_dir: Path | None = None) -> bool:
-    """Load the reference lists if any changed; return whether anything was loaded."""
+def today() -> dt.date:
+    """The load date, in the ministry's time zone (a load at 01:00 WIB is that day's)."""
+    return dt.datetime.now(JAKARTA).date()
+
+
+def default_label(berlaku_mulai: dt.date) -> str:
+    return f"edisi {berlaku_mulai.isoformat()}"
+
+
+_LATEST = sa.text(
+    """
+    select e.edisi_id, e.label, e.berlaku_mulai, e.jumlah_wilayah_baru,
+        e.jumlah_wilayah_berubah, e.jumlah_wilayah_ditutup,
+        coalesce(jsonb_object_agg(b.nama_berkas, b.sha256)
+            filter (where b.nama_berkas is not null), '{}'::jsonb) as berkas
+    from core.edisi_referensi as e
+    left join core.berkas_edisi_referensi as b on e.edisi_id = b.edisi_id
+    where e.edisi_id = (select max(edisi_id) from core.edisi_referensi)
+    group by e.edisi_id
+    """
+)
+
+
+def load(
+    engine: sa.Engine,
+    reference_dir: Path | None = None,
+    *,
+    berlaku_mulai: dt.date | None = None,
+    label: str | None = None,
+) -> Edisi:
+    """Load the folder as a new edition if its files changed; return the latest edition.
+
+    ``berlaku_mulai`` is the date the edition applies from (default: the load date, or the
+    latest edition's date if that is later). Given for the folder the latest edition was
+    loaded from, it re-dates that edition. The same folder again costs one query.
+    """
     ref = reference_dir or get_settings().reference_dir
     digests = {name: _sha256(ref / name) if (ref / name).is_file() else "" for name in FILES}
+    with engine.connect() as conn:
+        latest = conn.execute(_LATEST).mappings().first()
+    if (
+        latest is not None
+        and dict(latest["berkas"]) == digests
+        and not _wants_update(latest, berlaku_mulai, label)
+    ):
+        return _same_folder_result(latest)
     with engine.begin() as conn:
-        conn.execute(sa.text("select pg_advisory_xact_lock(7130002)"))
-        known = dict(
-            conn.execute(sa.text("select nama_berkas, sha256 from core.referensi_dimuat")).all()
-        )
-        if known == digests:
-            return False
-        rows = {name: _read(ref / name, cols) for name, cols in FILES.items()}
-        provinces = {r["kode_provinsi"]: r["nama_provinsi"] for r in rows["wilayah_provinsi.csv"]}
-        regions = [
-            {
-                "kode": code,
-                "tingkat": "provinsi",
-                "nama": name,
-                "prov": code,
-                "nprov": name,
-                "jenis": None,
-            }
-            for code, name in provinces.items()
-        ] + [
-            {
-                "kode": r["kode_kabkota"],
-                "tingkat": "kabkota",
-                "nama": r["nama_kabkota"],
-                "prov": r["kode_provinsi"],
-                "nprov": provinces[r["kode_provinsi"]],
-                "jenis": r["jenis"],
-            }
-            for r in rows["wilayah_kabkota.csv"]
-        ]
-        conn.execute(sa.text("create temp table w (like core.dim_wilayah) on commit drop"))
-        conn.execute(
-            sa.text("insert into w values (:kode, :tingkat, :nama, :prov, :nprov, :jenis)"), regions
-        )
-        # Upsert, never truncate: facts keep pointing at codes that later editions drop.
+        conn.execute(sa.text("select pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        latest = conn.execute(_LATEST).mappings().first()  # another loader may have been first
+        if latest is not None and dict(latest["berkas"]) == digests:
+            if not _wants_update(latest, berlaku_mulai, label):
+                return _same_folder_result(latest)
+            # the nightly may have loaded this folder first, dated the day it did
+            return _move(conn, latest["edisi_id"], berlaku_mulai or latest["berlaku_mulai"], label)
+        return _new_edition(conn, ref, digests, latest, berlaku_mulai, label)
+
+
+def _same_folder_result(latest: sa.RowMapping) -> Edisi:
+    return Edisi(
+        edisi_id=latest["edisi_id"],
+        label=latest["label"],
+        berlaku_mulai=latest["berlaku_mulai"].isoformat(),
+        edisi_baru=False,
+        tanggal_diubah=False,
+    )
+
+
+def _wants_update(latest: sa.RowMapping, berlaku_mulai: dt.date | None, label: str | None) -> bool:
+    return (berlaku_mulai is not None and berlaku_mulai != latest["berlaku_mulai"]) or (
+        label is not None and label != latest["label"]
+    )
+
+
+def redate(
+    engine: sa.Engine, edisi_id: int, berlaku_mulai: dt.date, label: str | None = None
+) -> Edisi:
+    """Say from when an edition applies, after the fact (e.g. the first one, dated at install).
+
+    The edition's date must stay between its neighbours'; the versions it opened start, and
+    those it closed end, on the new date.
+    """
+    with engine.begin() as conn:
+        conn.execute(sa.text("select pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        return _move(conn, edisi_id, berlaku_mulai, label)
+
+
+def _move(conn: sa.Connection, edisi_id: int, berlaku_mulai: dt.date, label: str | None) -> Edisi:
+    row = (
         conn.execute(
             sa.text(
                 """
-            insert into core.dim_wilayah select * from w
-            on conflict (kode_wilayah) do update set
-                tingkat = excluded.tingkat, nama_wilayah = excluded.nama_wilayah,
-                kode_provinsi = excluded.kode_provinsi, nama_provinsi = excluded.nama_provinsi,
-                jenis_kabkota = excluded.jenis_kabkota
-            """
+                select label, berlaku_mulai, jumlah_wilayah_baru, jumlah_wilayah_berubah,
+                    jumlah_wilayah_ditutup,
+                    (select max(berlaku_mulai) from core.edisi_referensi where edisi_id < :e)
+                        as sebelum,
+                    (select min(berlaku_mulai) from core.edisi_referensi where edisi_id > :e)
+                        as sesudah
+                from core.edisi_referensi
+                where edisi_id = :e
+                """
+            ),
+            {"e": edisi_id},
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise ReferenceError(f"no reference edition {edisi_id}")
+    old = row["berlaku_mulai"]
+    if row["sebelum"] is not None and berlaku_mulai < row["sebelum"]:
+        raise ReferenceError(
+            f"edition {edisi_id} cannot apply from {berlaku_mulai}: the edition before it "
+            f"applies from {row['sebelum']}"
+        )
+    if row["sesudah"] is not None and berlaku_mulai > row["sesudah"]:
+        raise ReferenceError(
+            f"edition {edisi_id} cannot apply from {berlaku_mulai}: the edition after it "
+            f"applies from {row['sesudah']}"
+        )
+    if label is None:
+        label = default_label(berlaku_mulai) if row["label"] == default_label(old) else row["label"]
+    params = {"e": edisi_id, "d": berlaku_mulai, "label": label}
+    conn.execute(
+        sa.text(
+            "update core.edisi_referensi set berlaku_mulai = :d, label = :label where edisi_id = :e"
+        ),
+        params,
+    )
+    conn.execute(
+        sa.text("update core.riwayat_wilayah set berlaku_mulai = :d where edisi_id = :e"), params
+    )
+    conn.execute(
+        sa.text("update core.riwayat_wilayah set berlaku_sampai = :d where edisi_sampai = :e"),
+        params,
+    )
+    log.info("reference edition %s now applies from %s (was %s)", edisi_id, berlaku_mulai, old)
+    return Edisi(
+        edisi_id=edisi_id,
+        label=label,
+        berlaku_mulai=berlaku_mulai.isoformat(),
+        edisi_baru=False,
+        tanggal_diubah=True,
+        wilayah_baru=row["jumlah_wilayah_baru"],
+        wilayah_berubah=row["jumlah_wilayah_berubah"],
+        wilayah_ditutup=row["jumlah_wilayah_ditutup"],
+    )
+
+
+def _regions(rows: dict[str, list[dict[str, str | None]]]) -> list[dict[str, str | None]]:
+    provinces = {r["kode_provinsi"]: r["nama_provinsi"] for r in rows["wilayah_provinsi.csv"]}
+    regions: list[dict[str, str | None]] = [
+        dict(zip(REGION_COLUMNS, (code, "provinsi", name, code, name, None), strict=True))
+        for code, name in provinces.items()
+    ]
+    for r in rows["wilayah_kabkota.csv"]:
+        if r["kode_provinsi"] not in provinces:
+            raise ReferenceError(
+                f"wilayah_kabkota.csv: {r['kode_kabkota']} is in province {r['kode_provinsi']}, "
+                "which wilayah_provinsi.csv does not list"
             )
+        values = (
+            r["kode_kabkota"],
+            "kabkota",
+            r["nama_kabkota"],
+            r["kode_provinsi"],
+            provinces[r["kode_provinsi"]],
+            r["jenis"],
         )
-        conn.execute(sa.text("delete from core.padanan_kode_wilayah"))
-        conn.execute(
-            sa.text(
-                "insert into core.padanan_kode_wilayah values (:tingkat, :kode_kemendagri, "
-                ":kode_kemendagri_2023, :kode_kemendagri_2022, :kode_bps, :nama, "
-                ":dasar_padanan_bps)"
-            ),
-            rows["wilayah_padanan_kode.csv"],
+        regions.append(dict(zip(REGION_COLUMNS, values, strict=True)))
+    codes = [r["kode_wilayah"] for r in regions]
+    if len(set(codes)) != len(codes):
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        raise ReferenceError(f"region codes listed more than once: {twice}")
+    return regions
+
+
+def _new_edition(
+    conn: sa.Connection,
+    ref: Path,
+    digests: dict[str, str],
+    latest: sa.RowMapping | None,
+    berlaku_mulai: dt.date | None,
+    label: str | None,
+) -> Edisi:
+    rows = {name: _read(ref / name, cols) for name, cols in FILES.items()}
+    regions = _regions(rows)
+    floor = latest["berlaku_mulai"] if latest is not None else None
+    if berlaku_mulai is None:
+        # The nightly's load date; never before the latest edition (which may lie ahead).
+        berlaku_mulai = max(today(), floor) if floor else today()
+    elif floor is not None and berlaku_mulai < floor:
+        raise ReferenceError(
+            f"a new edition cannot apply from {berlaku_mulai}: edition {latest['edisi_id']} "
+            f"applies from {floor}, and editions follow one another in time. If that edition "
+            f"applied earlier (a first edition is dated the day it was installed), say so "
+            f"first: python -m etl referensi tanggal {latest['edisi_id']} YYYY-MM-DD"
         )
-        conn.execute(
-            sa.text(
-                """
-                insert into core.dim_kbli
-                values (:kode_kbli, :judul, :kode_golongan_pokok, :tingkat)
-                on conflict (kode_kbli) do update set judul = excluded.judul,
-                    kode_golongan_pokok = excluded.kode_golongan_pokok, tingkat = excluded.tingkat
-                """
-            ),
-            rows["kbli_industri.csv"],
+    edisi_id = conn.execute(
+        sa.text(
+            "insert into core.edisi_referensi (label, berlaku_mulai, direktori) "
+            "values (:label, :d, :dir) returning edisi_id"
+        ),
+        {"label": label or default_label(berlaku_mulai), "d": berlaku_mulai, "dir": str(ref)},
+    ).scalar_one()
+    p = {"e": edisi_id, "d": berlaku_mulai}
+    conn.execute(
+        sa.text(
+            "create temp table wilayah_edisi (like core.riwayat_wilayah including defaults) "
+            "on commit drop"
         )
-        conn.execute(sa.text("delete from core.referensi_dimuat"))
-        conn.execute(
-            sa.text(
-                "insert into core.referensi_dimuat (nama_berkas, sha256, jumlah_baris) "
-                "values (:n, :s, :j)"
-            ),
-            [{"n": n, "s": digests[n], "j": len(rows[n])} for n in FILES],
+    )
+    columns = ", ".join(REGION_COLUMNS)
+    conn.execute(
+        sa.text(
+            f"insert into wilayah_edisi (edisi_id, berlaku_mulai, {columns}) "
+            f"values (:e, :d, {', '.join(':' + c for c in REGION_COLUMNS)})"
+        ),
+        [{**r, **p} for r in regions],
+    )
+    # Close the open versions the edition changes or no longer lists; kept, never deleted.
+    closed = conn.execute(
+        sa.text(
+            """
+            update core.riwayat_wilayah as r
+            set berlaku_sampai = :d, edisi_sampai = :e
+            where
+                r.berlaku_sampai is null
+                and not exists (
+                    select 1
+                    from wilayah_edisi as w
+                    where
+                        w.kode_wilayah = r.kode_wilayah
+                        and (w.tingkat, w.nama_wilayah, w.kode_provinsi, w.nama_provinsi,
+                            w.jenis_kabkota)
+                        is not distinct from (r.tingkat, r.nama_wilayah, r.kode_provinsi,
+                            r.nama_provinsi, r.jenis_kabkota)
+                )
+            returning
+                exists (select 1 from wilayah_edisi as w where w.kode_wilayah = r.kode_wilayah)
+            """
+        ),
+        p,
+    ).all()
+    changed = sum(1 for (still_listed,) in closed if still_listed)
+    opened = conn.execute(
+        sa.text(
+            f"""
+            insert into core.riwayat_wilayah (edisi_id, berlaku_mulai, {columns})
+            select w.edisi_id, w.berlaku_mulai, {", ".join("w." + c for c in REGION_COLUMNS)}
+            from wilayah_edisi as w
+            where not exists (
+                select 1
+                from core.riwayat_wilayah as r
+                where r.kode_wilayah = w.kode_wilayah and r.berlaku_sampai is null
+            )
+            """
         )
-    return True
+    ).rowcount
+    counts = {"baru": opened - changed, "berubah": changed, "ditutup": len(closed) - changed}
+    conn.execute(
+        sa.text(
+            "update core.edisi_referensi set jumlah_wilayah_baru = :baru, "
+            "jumlah_wilayah_berubah = :berubah, jumlah_wilayah_ditutup = :ditutup "
+            "where edisi_id = :e"
+        ),
+        {**counts, "e": edisi_id},
+    )
+    conn.execute(sa.text("delete from core.padanan_kode_wilayah"))
+    conn.execute(
+        sa.text(
+            "insert into core.padanan_kode_wilayah (tingkat, kode_kemendagri, "
+            "kode_kemendagri_2023, kode_kemendagri_2022, kode_bps, nama, dasar_padanan_bps) "
+            "values (:tingkat, :kode_kemendagri, :kode_kemendagri_2023, :kode_kemendagri_2022, "
+            ":kode_bps, :nama, :dasar_padanan_bps)"
+        ),
+        rows["wilayah_padanan_kode.csv"],
+    )
+    conn.execute(
+        sa.text(
+            """
+            insert into core.dim_kbli as k
+                (kode_kbli, judul, kode_golongan_pokok, tingkat, edisi_pertama, edisi_terakhir)
+            values (:kode_kbli, :judul, :kode_golongan_pokok, :tingkat, :e, :e)
+            on conflict (kode_kbli) do update set judul = excluded.judul,
+                kode_golongan_pokok = excluded.kode_golongan_pokok, tingkat = excluded.tingkat,
+                edisi_pertama = coalesce(k.edisi_pertama, excluded.edisi_pertama),
+                edisi_terakhir = excluded.edisi_terakhir
+            """
+        ),
+        [{**r, "e": edisi_id} for r in rows["kbli_industri.csv"]],
+    )
+    conn.execute(
+        sa.text(
+            "insert into core.berkas_edisi_referensi (edisi_id, nama_berkas, sha256, "
+            "jumlah_baris) values (:e, :n, :s, :j)"
+        ),
+        [{"e": edisi_id, "n": n, "s": digests[n], "j": len(rows[n])} for n in FILES],
+    )
+    result = Edisi(
+        edisi_id=edisi_id,
+        label=label or default_label(berlaku_mulai),
+        berlaku_mulai=berlaku_mulai.isoformat(),
+        edisi_baru=True,
+        tanggal_diubah=False,
+        wilayah_baru=counts["baru"],
+        wilayah_berubah=counts["berubah"],
+        wilayah_ditutup=counts["ditutup"],
+    )
+    log.warning("reference edition loaded from %s: %s", ref, result)
+    return result
+
+
+def editions(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Every edition, oldest first, as ``mart.edisi_referensi`` shows it."""
+    with engine.connect() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(
+                sa.text("select * from mart.edisi_referensi order by edisi_id")
+            ).mappings()
+        ]
+
+
+# -- python -m etl referensi muat|edisi -------------------------------------------------------
+
+
+def _muat(args: argparse.Namespace) -> int:
+    from etl import migrate, warehouse
+
+    engine = warehouse.engine()
+    try:
+        migrate.upgrade(engine)
+        result = load(engine, args.direktori, berlaku_mulai=args.berlaku_mulai, label=args.label)
+    finally:
+        engine.dispose()
+    print(json.dumps(result.as_dict(), indent=2))
+    return 0
+
+
+def _tanggal(args: argparse.Namespace) -> int:
+    from etl import migrate, warehouse
+
+    engine = warehouse.engine()
+    try:
+        migrate.upgrade(engine)
+        result = redate(engine, args.edisi_id, args.berlaku_mulai, args.label)
+    finally:
+        engine.dispose()
+    print(json.dumps(result.as_dict(), indent=2))
+    return 0
+
+
+def _edisi(_args: argparse.Namespace) -> int:
+    from etl import warehouse
+
+    engine = warehouse.engine()
+    try:
+        rows = editions(engine)
+    finally:
+        engine.dispose()
+    for r in rows:
+        sampai = r["berlaku_sampai"].isoformat() if r["berlaku_sampai"] else "..."
+        mark = "*" if r["terkini"] else " "
+        print(
+            f"{mark} {r['edisi_id']:>3}  {r['berlaku_mulai']} – {sampai:<10}  {r['label']}  "
+            f"(dimuat {r['dimuat_pada'].astimezone(JAKARTA):%Y-%m-%d %H:%M} WIB; "
+            f"wilayah baru {r['jumlah_wilayah_baru']}, "
+            f"berubah {r['jumlah_wilayah_berubah']}, ditutup {r['jumlah_wilayah_ditutup']})"
+        )
+    if not rows:
+        print("no reference edition loaded yet (python -m etl referensi muat)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("referensi", help="reference lists: load an edition, list editions")
+    actions = p.add_subparsers(dest="aksi", required=True)
+    muat = actions.add_parser(
+        "muat",
+        help="load IKM_REFERENCE_DIR as a new edition if it changed (or re-date the latest)",
+    )
+    muat.add_argument(
+        "--berlaku-mulai",
+        type=dt.date.fromisoformat,
+        help="date the edition applies from, YYYY-MM-DD (default: today, Asia/Jakarta)",
+    )
+    muat.add_argument("--label", help="name of the edition, e.g. 'Kepmendagri 2025'")
+    muat.add_argument(
+        "--direktori", type=Path, help="reference folder (default: $IKM_REFERENCE_DIR)"
+    )
+    muat.set_defaults(func=_muat)
+    tanggal = actions.add_parser("tanggal", help="say from when an edition applies")
+    tanggal.add_argument("edisi_id", type=int)
+    tanggal.add_argument("berlaku_mulai", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    tanggal.add_argument("--label", help="new name of the edition")
+    tanggal.set_defaults(func=_tanggal)
+    edisi = actions.add_parser("edisi", help="list the editions loaded (* = latest)")
+    edisi.set_defaults(func=_edisi)

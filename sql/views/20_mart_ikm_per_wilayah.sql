@@ -1,4 +1,7 @@
--- One row per year × kab/kota × size class, from the unit_ikm registers in force.
+-- One row per year × kab/kota × size class, from the unit_ikm registers in force. Each
+-- kab/kota is named and placed in a province as the reference edition in force on 1 January
+-- of that year had it (core.wilayah_per_edisi), so a kab/kota that later moved keeps its older
+-- years in the province of their time; edisi_referensi says which edition that was.
 create or replace view mart.ikm_per_wilayah as
 with unit as (
     select
@@ -47,10 +50,17 @@ select
     p.nilai_produksi::numeric(20, 0) as nilai_produksi,
     p.unit_terdaftar_siinas,
     p.unit_bersertifikat_tkdn_ik,
-    p.unit_penjualan_online
+    p.unit_penjualan_online,
+    w.edisi_id as edisi_referensi
 from per_wilayah as p
-left join core.dim_wilayah as w on p.kode_kabkota = w.kode_wilayah;
+left join core.wilayah_per_edisi as w
+    on
+        p.kode_kabkota = w.kode_wilayah
+        and make_date(p.tahun, 1, 1) <@ w.atribusi;
 
 comment on view mart.ikm_per_wilayah is
     'IKM per tahun, kabupaten/kota dan skala dari register unit_ikm yang berlaku. / '
     'IKM units per year, regency/city and size class from the registers in force.';
+comment on column mart.ikm_per_wilayah.edisi_referensi is
+    'Edisi referensi (mart.edisi_referensi) yang menentukan provinsi dan nama kab/kota baris ini: '
+    'edisi yang berlaku pada 1 Januari tahun itu.';

@@ -12,13 +12,6 @@ with periode_diharapkan as (
         and s.status_validasi in ('diterima', 'diterima_sebagian')
 ),
 
-kantor as (
-    select
-        kode_wilayah,
-        nama_wilayah
-    from core.dim_wilayah
-),
-
 terakhir as (
     select distinct on (jenis, periode, kode_wilayah)
         jenis,
@@ -33,6 +26,28 @@ terakhir as (
     order by
         jenis, periode, kode_wilayah, tanggal_tiba desc, nama_berkas collate "C" desc,
         path collate "C" desc
+),
+
+kantor as (
+    -- the offices of each expected period: the regions of the reference edition in force on
+    -- the period's first day, named as it names them, and any other region that sent for it
+    -- (a kab/kota created or dropped by a later edition); core.wilayah_per_edisi
+    select
+        p.jenis,
+        p.periode,
+        w.kode_wilayah,
+        w.nama_wilayah,
+        w.edisi_id
+    from periode_diharapkan as p
+    inner join core.wilayah_per_edisi as w
+        on core.awal_periode(p.periode) <@ w.atribusi
+    where
+        core.awal_periode(p.periode) <@ w.edisi_berlaku
+        or exists (
+            select 1
+            from terakhir as t
+            where t.jenis = p.jenis and t.periode = p.periode and t.kode_wilayah = w.kode_wilayah
+        )
 )
 
 select
@@ -45,10 +60,11 @@ select
         > core.awal_periode(p.periode) + j.tenggat_setelah_awal_periode as terlambat,
     t.tanggal_tiba as tanggal_terakhir,
     coalesce(t.jumlah_baris_diterima, 0) as jumlah_baris_diterima,
-    coalesce(t.jumlah_baris_ditolak, 0) as jumlah_baris_ditolak
+    coalesce(t.jumlah_baris_ditolak, 0) as jumlah_baris_ditolak,
+    k.edisi_id as edisi_referensi
 from periode_diharapkan as p
 inner join core.jenis_pengiriman as j on p.jenis = j.jenis
-cross join kantor as k
+inner join kantor as k on p.jenis = k.jenis and p.periode = k.periode
 left join terakhir as t
     on p.jenis = t.jenis and p.periode = t.periode and k.kode_wilayah = t.kode_wilayah;
 
@@ -56,3 +72,7 @@ comment on view mart.status_pengiriman is
     'Status pengiriman per jenis, periode dan kantor; terlambat bila tiba (atau belum tiba hingga '
     'hari ini) setelah tenggat jenisnya. / Submission status per kind, period and office; late '
     'when it arrived (or has still not arrived today) after the kind''s deadline.';
+comment on column mart.status_pengiriman.edisi_referensi is
+    'Edisi referensi (mart.edisi_referensi) yang menentukan kantor yang diharapkan mengirim dan '
+    'namanya: edisi yang berlaku pada awal periode (kantor di luar edisi itu yang tetap mengirim: '
+    'edisi versi terdekatnya).';

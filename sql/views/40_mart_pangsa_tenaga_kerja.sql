@@ -1,16 +1,33 @@
--- One row per year × province: the share of industrial workers who work in IKM.
+-- One row per year × province: the share of industrial workers who work in IKM. A kab/kota
+-- counts in the province the reference edition in force on 1 January of the year placed it in
+-- (core.wilayah_per_edisi); edisi_referensi is that edition (the latest, should the year's
+-- kab/kota have been attributed by different editions).
 create or replace view mart.pangsa_tenaga_kerja as
-with per_provinsi as (
+with per_kabkota as (
     select
-        f.tahun,
+        tahun,
+        kode_kabkota,
+        sum(tenaga_kerja_laki + tenaga_kerja_perempuan)
+            filter (where skala in ('kecil', 'menengah')) as tenaga_kerja_ikm,
+        sum(tenaga_kerja_laki + tenaga_kerja_perempuan) as tenaga_kerja_industri
+    from core.fakta_tenaga_kerja
+    group by tahun, kode_kabkota
+),
+
+per_provinsi as (
+    select
+        k.tahun,
         w.kode_provinsi,
         w.nama_provinsi,
-        sum(f.tenaga_kerja_laki + f.tenaga_kerja_perempuan)
-            filter (where f.skala in ('kecil', 'menengah')) as tenaga_kerja_ikm,
-        sum(f.tenaga_kerja_laki + f.tenaga_kerja_perempuan) as tenaga_kerja_industri
-    from core.fakta_tenaga_kerja as f
-    inner join core.dim_wilayah as w on f.kode_kabkota = w.kode_wilayah
-    group by f.tahun, w.kode_provinsi, w.nama_provinsi
+        sum(k.tenaga_kerja_ikm) as tenaga_kerja_ikm,
+        sum(k.tenaga_kerja_industri) as tenaga_kerja_industri,
+        max(w.edisi_id) as edisi_referensi
+    from per_kabkota as k
+    inner join core.wilayah_per_edisi as w
+        on
+            k.kode_kabkota = w.kode_wilayah
+            and make_date(k.tahun, 1, 1) <@ w.atribusi
+    group by k.tahun, w.kode_provinsi, w.nama_provinsi
 )
 
 select
@@ -20,9 +37,12 @@ select
     coalesce(tenaga_kerja_ikm, 0)::bigint as tenaga_kerja_ikm,
     tenaga_kerja_industri::bigint as tenaga_kerja_industri,
     round(100.0 * coalesce(tenaga_kerja_ikm, 0) / nullif(tenaga_kerja_industri, 0), 2)
-        as persen_ikm
+        as persen_ikm,
+    edisi_referensi
 from per_provinsi;
 
 comment on view mart.pangsa_tenaga_kerja is
     'Pangsa tenaga kerja IKM (kecil + menengah) terhadap seluruh tenaga kerja industri per '
     'tahun dan provinsi. / IKM share of industrial workers per year and province.';
+comment on column mart.pangsa_tenaga_kerja.edisi_referensi is
+    'Edisi referensi (mart.edisi_referensi) yang menentukan provinsi kab/kota pada tahun itu.';
