@@ -50,6 +50,8 @@ def _params() -> tuple[object, list[str], list[str], bool]:
     schedule=None,
     start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Jakarta"),
     catchup=False,
+    # Manual only: unpaused so that a triggered run starts at once.
+    is_paused_upon_creation=False,
     max_active_runs=1,
     doc_md=DOC_MD,
     tags=["ikm", "ingest", "reprocess"],

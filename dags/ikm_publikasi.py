@@ -35,6 +35,8 @@ MART = Asset(name="ikm_mart", uri="ikm://gudang/mart")
     schedule=(GUDANG | REFERENSI),
     start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Jakarta"),
     catchup=False,
+    # Follows the warehouse by itself: no one has to unpause it after a deployment.
+    is_paused_upon_creation=False,
     max_active_runs=1,
     doc_md=DOC_MD,
     tags=["ikm", "publish", "bi"],

@@ -7,14 +7,17 @@ import logging
 import sys
 
 from etl import (
+    airflow_local,
     extract,
     landing,
     load,
+    marts,
     migrate,
     nasional,
     pipeline,
     publish,
     reference,
+    reprocess,
     runner,
     samples,
     validate,
@@ -36,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         load,
         publish,
         pipeline,
+        reprocess,
+        marts,
         reference,
         runner,
+        airflow_local,
         warehouse_cli,
     ):
         module.register(subparsers)

@@ -246,6 +246,7 @@ def main(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started in the background (SIGINT ignored)
     services.start()
     try:
         print(f"• starting {', '.join(COMPONENTS)} (logs: {log_dir})", flush=True)

@@ -86,17 +86,6 @@ def staged_for_day(tanggal: dt.date) -> list[int]:
     return [r[0] for r in rows if (staging / f"{r[0]}.parquet").is_file()]
 
 
-def processed_since(since: dt.datetime) -> int:
-    """How many files reached a status since ``since`` (rejected or loaded: the marts moved)."""
-    from etl import warehouse
-
-    with warehouse.connect() as conn:
-        row = conn.execute(
-            "select count(*) from audit.submission where processed_at >= %s", (since,)
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
 def validate_day(tanggal: dt.date) -> list[dict[str, Any]]:
     """Validate, in batches of one kind and period, every file of the day extract staged."""
     return validate.validate_many(staged_for_day(tanggal))

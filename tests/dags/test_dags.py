@@ -62,7 +62,10 @@ def test_nightly_schedule_is_01_00_jakarta_one_run_per_day(airflow_home):
     assert type(timetable).__name__ == "CronDataIntervalTimetable"  # logical date = arrival day
     assert timetable.expression == "0 1 * * *"
     assert "Asia/Jakarta" in str(timetable.timezone)
-    assert dag.max_active_runs == 1 and dag.catchup is False
+    assert dag.catchup is False
+    # Backfills run up to three days side by side; their loads share one warehouse slot.
+    assert dag.max_active_runs == 3
+    assert dag.get_task("muat").pool == "ikm_gudang"
 
 
 def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample_manifest):
@@ -109,10 +112,10 @@ def test_a_file_whose_extract_crashes_does_not_stop_the_others(
     broken = next(p for p in files if "unit_ikm" in p)
     real = extract._extract
 
-    def crash_on_one(conn, landing_dir, rel_path, submission_id):
+    def crash_on_one(conn, landing_dir, rel_path, submission_id, *rest):
         if rel_path == broken:
             raise RuntimeError("injected crash in extract")
-        return real(conn, landing_dir, rel_path, submission_id)
+        return real(conn, landing_dir, rel_path, submission_id, *rest)
 
     monkeypatch.setattr(extract, "_extract", crash_on_one)
     dag = dagbag().get_dag("ikm_ingest_nightly")

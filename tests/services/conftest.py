@@ -1,0 +1,402 @@
+"""Airflow running as ``make airflow`` runs it, for the backfill tests (UI, REST API, CLI).
+
+One session starts the api-server, scheduler, dag-processor and triggerer through
+:class:`etl.airflow_local.AirflowServices` on a free port, with their own metadata database, a
+warehouse cloned from the test template, and a landing zone of three consecutive arrival days
+plus a later correction. Each test resets the warehouse and the DAG's runs first, so a test
+never depends on another's order. The reference ("one clean run") is computed by the ``etl``
+package itself, without Airflow, into another database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import psycopg
+import pytest
+from sqlalchemy.engine import URL
+
+from etl.settings import PROJECT_ROOT
+from tests.conftest import SESSION, _admin, query
+
+DAG_ID = "ikm_ingest_nightly"
+ARTIFACTS = Path(os.environ.get("IKM_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
+
+# Sample arrival days moved to three consecutive days (files keep their content); the
+# correction of the first day's Jawa Barat register stays later, on 2024-04-15.
+DAY_MAP = {
+    dt.date(2024, 3, 4): dt.date(2024, 3, 9),
+    dt.date(2024, 3, 8): dt.date(2024, 3, 10),
+    dt.date(2024, 3, 11): dt.date(2024, 3, 11),
+    dt.date(2024, 4, 15): dt.date(2024, 4, 15),
+}
+BACKFILL_DAYS = [dt.date(2024, 3, 9), dt.date(2024, 3, 10), dt.date(2024, 3, 11)]
+CORRECTION_DAY = dt.date(2024, 4, 15)
+
+
+def logical_date(day: dt.date) -> dt.datetime:
+    """The logical date of the run that processes arrival day ``day``: D 01:00 WIB."""
+    return dt.datetime(day.year, day.month, day.day, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def backfill_landing(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("backfill_landing")
+    for old, new in DAY_MAP.items():
+        shutil.copytree(samples_dir / old.isoformat(), out / new.isoformat())
+    return out
+
+
+# -- what one clean run gives ---------------------------------------------------------------
+
+# ids, clocks, and the name of the staging table a batch used (named after its first id)
+VOLATILE = {"submission_id", "processed_at", "mulai", "selesai", "dimuat_pada", "tabel_staging"}
+
+
+def warehouse_state(url: URL) -> dict[str, str]:
+    """md5 of each mart and fact view and of the audit trail, without ids and timestamps
+    (a scheduler runs mapped extracts in any order, so surrogate ids differ between runs)."""
+    relations = [
+        r[0]
+        for r in query(
+            url,
+            "select table_schema || '.' || table_name from information_schema.views "
+            "where table_schema = 'mart' or (table_schema = 'core' and "
+            "(table_name like 'fakta%%' or table_name like 'dim_%%')) order by 1",
+        )
+    ]
+    state = {}
+    for name in [*relations, "audit.submission"]:
+        schema, table = name.split(".")
+        columns = [
+            r[0]
+            for r in query(
+                url,
+                "select column_name from information_schema.columns where table_schema = %s "
+                "and table_name = %s and data_type not like 'timestamp%%' "
+                "order by ordinal_position",
+                (schema, table),
+            )
+            if r[0] not in VOLATILE and not r[0].endswith("_id") and r[0] != "baris"
+        ]
+        cols = ", ".join(f'"{c}"' for c in columns)
+        (digest, rows) = query(
+            url,
+            f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')), count(*) "
+            f"from (select {cols} from {name}) as t",
+        )[0]
+        state[name] = f"{rows}:{digest}"
+    quarantine = query(
+        url,
+        "select md5(coalesce(string_agg(x, '|' order by x), '')) from ("
+        "select s.path || k.baris || k.kolom || coalesce(k.nilai, '') || k.alasan as x "
+        "from audit.karantina as k join audit.submission as s using (submission_id)) as q",
+    )[0][0]
+    state["audit.karantina"] = quarantine
+    return state
+
+
+@pytest.fixture(scope="session")
+def clean_run(template_db: URL, backfill_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``clean_run(days)``: the warehouse state after one clean run of those days, in order."""
+    cache: dict[tuple[dt.date, ...], dict[str, str]] = {}
+
+    def state_after(days: list[dt.date]) -> dict[str, str]:
+        key = tuple(sorted(days))
+        if key in cache:
+            return cache[key]
+        url = template_db.set(database=f"ikm_test_{SESSION}_bersih_{uuid.uuid4().hex[:6]}")
+        _admin(url, f'create database "{url.database}" template "{template_db.database}"')
+        folder = tmp_path_factory.mktemp("bersih")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("WAREHOUSE_URL", url.render_as_string(hide_password=False))
+            patch.setenv("IKM_LANDING_DIR", str(backfill_landing))
+            patch.setenv("IKM_STAGING_DIR", str(folder / "staging"))
+            patch.setenv("IKM_FEEDBACK_DIR", str(folder / "umpan_balik"))
+            from etl import pipeline
+
+            for day in key:
+                pipeline.run_day(day)
+        cache[key] = warehouse_state(url)
+        _admin(url, f'drop database if exists "{url.database}" with (force)')
+        return cache[key]
+
+    return state_after
+
+
+# -- alerts land here -----------------------------------------------------------------------
+
+
+class _Webhook(http.server.BaseHTTPRequestHandler):
+    received: ClassVar[list[dict]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).received.append(json.loads(body or b"{}"))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+
+# -- Airflow itself ----------------------------------------------------------------------------
+
+
+@dataclass
+class Services:
+    """The running Airflow, its warehouse, and the calls a test makes on them."""
+
+    url: str
+    env: dict[str, str]
+    warehouse: URL
+    template: URL
+    folders: dict[str, Path]
+    processes: object
+    alerts: list[dict]
+    memory_mib: list[float] = field(default_factory=list)
+
+    def token(self) -> str:
+        body = json.dumps({"username": "admin", "password": "admin"}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/auth/token",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)["access_token"]
+
+    def api(self, method: str, path: str, body: dict | None = None) -> dict:
+        request = urllib.request.Request(
+            f"{self.url}/api/v2{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {self.token()}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                text = response.read()
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from exc
+        return json.loads(text) if text else {}
+
+    def runs(self, dag_id: str = DAG_ID) -> list[dict]:
+        return self.api("GET", f"/dags/{dag_id}/dagRuns?limit=100&order_by=logical_date")[
+            "dag_runs"
+        ]
+
+    def airflow(self, *args: str) -> subprocess.CompletedProcess:
+        from etl.airflow_env import airflow_binary
+
+        return subprocess.run(
+            [airflow_binary(), *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
+
+    def reset(self) -> None:
+        """An empty warehouse and no runs of the nightly DAG: as before its first night."""
+        self.wait_idle()
+        for run in self.runs():
+            self.api("DELETE", f"/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}")
+        self.reset_warehouse_only()
+        self.alerts.clear()
+
+    def reset_warehouse_only(self) -> None:
+        """The warehouse, its staged files and its feedback gone (Airflow's runs stay)."""
+        _admin(self.warehouse, f'drop database if exists "{self.warehouse.database}" with (force)')
+        _admin(
+            self.warehouse,
+            f'create database "{self.warehouse.database}" template "{self.template.database}"',
+        )
+        for name in ("staging", "umpan_balik"):
+            shutil.rmtree(self.folders[name], ignore_errors=True)
+
+    def wait_for_backfill(self, backfill_id: int, days: list[dt.date], timeout: float = 600):
+        """Until the backfill completed; return its runs of ``days`` by day."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            backfill = self.api("GET", f"/backfills/{backfill_id}")
+            if backfill.get("completed_at"):
+                break
+            time.sleep(2)
+        else:
+            raise AssertionError(f"backfill {backfill_id} not done after {timeout:.0f} s")
+        return self.runs_of(days)
+
+    def runs_of(self, days: list[dt.date]) -> dict[dt.date, dict]:
+        wanted = {logical_date(d): d for d in days}
+        found = {}
+        for run in self.runs():
+            moment = dt.datetime.fromisoformat(run["logical_date"].replace("Z", "+00:00"))
+            if moment in wanted:
+                found[wanted[moment]] = run
+        return found
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 300) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
+            if run["state"] in ("success", "failed"):
+                return run
+            time.sleep(2)
+        raise AssertionError(f"{dag_id} {run_id} not done after {timeout:.0f} s")
+
+    def wait_idle(self, timeout: float = 300) -> None:
+        """Until no run of any DAG is queued or running (asset-triggered ones included)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = self.api("GET", "/dags/~/dagRuns?state=queued&state=running&limit=1")
+            if not busy["total_entries"]:
+                return
+            time.sleep(2)
+        raise AssertionError("Airflow still busy")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (the page fixture screenshots failures)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def _sample_memory(services: Services, stop: threading.Event) -> None:
+    from etl.airflow_local import tree_rss_mib
+
+    while not stop.wait(1.0):
+        with contextlib.suppress(Exception):
+            services.memory_mib.append(tree_rss_mib(services.processes.pids()))
+
+
+@pytest.fixture(scope="session")
+def airflow_services(
+    server_url: URL,
+    template_db: URL,
+    backfill_landing: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Services]:
+    from etl.airflow_local import AirflowServices, prepare_metadata, service_environment
+
+    state = tmp_path_factory.mktemp("airflow_state")
+    meta = server_url.set(drivername="postgresql+psycopg2", database=f"airflow_svc_{SESSION}")
+    _admin(meta, f'create database "{meta.database}"')
+    warehouse = template_db.set(database=f"ikm_test_{SESSION}_airflow")
+    _admin(warehouse, f'create database "{warehouse.database}" template "{template_db.database}"')
+    folders = {"staging": state / "staging", "umpan_balik": state / "umpan_balik"}
+
+    _Webhook.received = []
+    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    base.update(
+        {
+            "IKM_STATE_DIR": str(state),
+            "WAREHOUSE_URL": warehouse.render_as_string(hide_password=False),
+            "IKM_LANDING_DIR": str(backfill_landing),
+            "IKM_STAGING_DIR": str(folders["staging"]),
+            "IKM_FEEDBACK_DIR": str(folders["umpan_balik"]),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta.render_as_string(hide_password=False),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": meta.set(
+                drivername="postgresql+psycopg"
+            ).render_as_string(hide_password=False),
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            # Alerts go to a local webhook; every backfilled day is "late" after 3 seconds.
+            "IKM_PERINGATAN_WEBHOOK": f"http://127.0.0.1:{hook.server_address[1]}/peringatan",
+            "IKM_PERINGATAN_TERLAMBAT_MENIT": "0.05",
+        }
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        # service_environment reads the folders and the warehouse through the settings
+        for key, value in base.items():
+            if key.startswith(("IKM_", "WAREHOUSE_URL", "AIRFLOW__DATABASE")):
+                patch.setenv(key, value)
+        env = service_environment("127.0.0.1", _free_port(), base=base)
+    log_dir = ARTIFACTS / "airflow-logs"
+    shutil.rmtree(log_dir, ignore_errors=True)
+    with (state / "setup.log").open("w") as log:
+        prepare_metadata(env, log)
+    processes = AirflowServices(env, log_dir)
+    processes.start()
+    services = Services(
+        url=processes.url,
+        env=env,
+        warehouse=warehouse,
+        template=template_db,
+        folders=folders,
+        processes=processes,
+        alerts=_Webhook.received,
+    )
+    stop = threading.Event()
+    try:
+        processes.wait_until_healthy(timeout=240)
+        threading.Thread(target=_sample_memory, args=(services, stop), daemon=True).start()
+        for dag_id in ("ikm_ingest_nightly", "ikm_publikasi", "ikm_proses_ulang"):
+            _wait_for_dag(services, dag_id)
+        yield services
+    finally:
+        stop.set()
+        processes.stop()
+        hook.shutdown()
+        samples = services.memory_mib
+        if samples:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            (ARTIFACTS / "airflow-memory.json").write_text(
+                json.dumps(
+                    {
+                        "peak_mib": round(max(services.memory_mib), 1),
+                        "median_mib": round(sorted(samples)[len(samples) // 2], 1),
+                        "samples": len(services.memory_mib),
+                    }
+                )
+            )
+        for url in (warehouse, meta):
+            _admin(url, f'drop database if exists "{url.database}" with (force)')
+
+
+def _wait_for_dag(services: Services, dag_id: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(AssertionError):
+            services.api("GET", f"/dags/{dag_id}")
+            return
+        time.sleep(1)
+    raise AssertionError(f"{dag_id} not parsed after {timeout} s")
+
+
+def pool_overlaps(services: Services, pool: str = "ikm_gudang") -> list[tuple[str, str]]:
+    """Pairs of task instances of ``pool`` that ran at the same time (empty = the cap held)."""
+    meta = services.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
+    with psycopg.connect(meta) as conn:
+        rows = conn.execute(
+            "select dag_id || '/' || run_id || '/' || task_id, start_date, end_date "
+            "from task_instance where pool = %s and start_date is not null order by start_date",
+            (pool,),
+        ).fetchall()
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(rows)
+        for b in rows[i + 1 :]
+        if b[1] < (a[2] or dt.datetime.max.replace(tzinfo=dt.UTC))
+    ]
