@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run airflow psql test test-deps fuzz bench test-unit test-integration test-dags lint format stop requirements clean
+.PHONY: help venv run airflow psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
@@ -38,8 +38,8 @@ airflow: venv
 
 # Debian packages the tests use (CI and developers are root).
 test-deps:
-	@command -v docker-compose >/dev/null || { apt-get update -qq && \
-		apt-get install -y -qq docker-compose >/dev/null; }
+	@command -v docker-compose >/dev/null && command -v chromium >/dev/null || { \
+		apt-get update -qq && apt-get install -y -qq docker-compose chromium >/dev/null; }
 
 test: venv test-deps
 	@$(BIN)/python -m pytest
@@ -60,6 +60,10 @@ fuzz: venv
 
 test-dags: venv
 	@$(BIN)/python -m pytest -m dags
+
+# Airflow's running services: backfills from the UI (Chromium), the REST API and the CLI.
+test-airflow: venv test-deps
+	@$(BIN)/python -m pytest -m "airflow or browser"
 
 lint: venv
 	@$(BIN)/ruff check .

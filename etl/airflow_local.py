@@ -209,15 +209,15 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
         os.killpg(process.pid, sig)
 
 
-def tree_rss_mib(pids: list[int]) -> float:
-    """Resident memory of these processes and all their descendants, in MiB."""
+def tree_rss_mib(pids: list[int], children: bool = True) -> float:
+    """Resident memory of these processes (and all their descendants), in MiB."""
     import psutil
 
     seen: dict[int, int] = {}
     for pid in pids:
         try:
             root = psutil.Process(pid)
-            for proc in [root, *root.children(recursive=True)]:
+            for proc in [root, *(root.children(recursive=True) if children else [])]:
                 seen[proc.pid] = proc.memory_info().rss
         except psutil.NoSuchProcess:
             continue

@@ -247,25 +247,65 @@ def test_cli_backfill_of_missing_and_errored_runs(airflow_services, clean_run):
 
 @pytest.mark.airflow
 def test_a_run_past_its_deadline_sends_a_lateness_alert(airflow_services):
-    """The lateness alert (a Deadline Alert run by the triggerer) reaches the webhook for runs
-    not finished within IKM_PERINGATAN_TERLAMBAT_MENIT (3 s here) of being queued."""
+    """The lateness alert (a Deadline Alert the scheduler records and the triggerer runs)
+    reaches the webhook for a run not finished IKM_PERINGATAN_TERLAMBAT_MENIT (3 s here) after
+    it was queued. Runs the scheduler creates carry the deadline (scheduled and backfill runs;
+    Airflow 3.3.2 gives none to runs triggered through the API)."""
     services = airflow_services
     services.api("PATCH", f"/dags/{DAG_ID}", {"is_paused": False})
-    run = services.api(
+    day = BACKFILL_DAYS[0].replace(year=2023)  # an arrival day with nothing landed
+    created = services.api(
         "POST",
-        f"/dags/{DAG_ID}/dagRuns",
-        {"logical_date": logical_date(BACKFILL_DAYS[0]).replace(year=2023).isoformat()},
+        "/backfills",
+        {
+            "dag_id": DAG_ID,
+            "from_date": logical_date(day).isoformat(),
+            "to_date": logical_date(day).isoformat(),
+            "reprocess_behavior": "completed",
+        },
     )
-    services.wait_for_run(DAG_ID, run["dag_run_id"])
+    (run,) = services.wait_for_backfill(created["id"], [day]).values()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    late: list[dict] = []
+    while not late and time.monotonic() < deadline:
         late = [
             a
             for a in services.alerts
             if a.get("jenis") == "terlambat" and a.get("run_id") == run["dag_run_id"]
         ]
-        if late:
-            break
-        time.sleep(2)
+        time.sleep(1)
     assert late, services.alerts
     assert late[0]["dag_id"] == DAG_ID and "terlambat" in late[0]["text"].lower()
+    assert not [a for a in services.alerts if a.get("jenis") == "gagal"]  # nothing failed
+
+
+@pytest.mark.airflow
+def test_feedback_reports_are_served_to_logged_in_users_only(airflow_services):
+    """The link a rejected file's log line gives opens its report in Airflow (plugin
+    ikm_umpan_balik): for a logged-in user only, and never outside the feedback folder."""
+    import urllib.error
+    import urllib.request
+
+    services = airflow_services
+    folder = services.folders["umpan_balik"] / "2024-03-09" / "32"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "unit_ikm_2023.csv.umpan_balik.md").write_text("# Umpan balik\n- Status: DITOLAK\n")
+    (services.folders["umpan_balik"].parent / "rahasia.txt").write_text("jangan dibaca")
+
+    def get(path: str, token: str | None) -> tuple[int, str]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        request = urllib.request.Request(f"{services.url}{path}", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+
+    token = services.token()
+    status, body = get("/umpan-balik/2024-03-09/32/unit_ikm_2023.csv.umpan_balik.md", token)
+    assert status == 200 and "DITOLAK" in body
+    assert get("/umpan-balik/2024-03-09/32/unit_ikm_2023.csv.umpan_balik.md", None)[0] == 401
+    status, body = get("/umpan-balik/2024-03-09/", token)
+    assert status == 200 and "32" in body
+    assert get("/umpan-balik/../rahasia.txt", token)[0] == 404
+    assert get("/umpan-balik/%2e%2e/rahasia.txt", token)[0] == 404
