@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import html
 import json
 import logging
@@ -44,8 +45,6 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
-
-from airflow.sdk import BaseNotifier
 
 log = logging.getLogger(__name__)
 
@@ -434,13 +433,28 @@ async def beri_tahu_terlambat(
         return []
 
 
-class PemberitahuGagal(BaseNotifier):
-    """The failure alert as an Airflow notifier: ``on_failure_callback=PemberitahuGagal()``."""
+@functools.cache
+def _notifier_class() -> type:
+    """Built on first use: importing ``etl`` must not import Airflow (whose configuration is
+    read once, at import, and the caller may still be setting it up)."""
+    from airflow.sdk import BaseNotifier
 
-    template_fields = ()
+    class PemberitahuGagal(BaseNotifier):
+        """The failure alert as an Airflow notifier: ``on_failure_callback=PemberitahuGagal()``."""
 
-    def notify(self, context: Any) -> None:
-        beri_tahu_gagal(context)
+        template_fields = ()
 
-    async def async_notify(self, context: Any) -> None:
-        await asyncio.to_thread(beri_tahu_gagal, context)
+        def notify(self, context: Any) -> None:
+            beri_tahu_gagal(context)
+
+        async def async_notify(self, context: Any) -> None:
+            await asyncio.to_thread(beri_tahu_gagal, context)
+
+    PemberitahuGagal.__module__ = __name__
+    return PemberitahuGagal
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PemberitahuGagal":
+        return _notifier_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
