@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import http.server
+import itertools
 import json
 import os
 import shutil
@@ -396,8 +397,8 @@ def _wait_for_dag(services: Services, dag_id: str, timeout: float = 120) -> None
     raise AssertionError(f"{dag_id} not parsed after {timeout} s")
 
 
-def pool_overlaps(services: Services, pool: str = "ikm_gudang") -> list[tuple[str, str]]:
-    """Pairs of task instances of ``pool`` that ran at the same time (empty = the cap held)."""
+def pool_usage(services: Services, pool: str = "ikm_gudang") -> tuple[list[str], list[tuple]]:
+    """(task instances that ran in ``pool``, pairs of them that ran at the same time)."""
     meta = services.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
     with psycopg.connect(meta) as conn:
         rows = conn.execute(
@@ -405,9 +406,17 @@ def pool_overlaps(services: Services, pool: str = "ikm_gudang") -> list[tuple[st
             "from task_instance where pool = %s and start_date is not null order by start_date",
             (pool,),
         ).fetchall()
-    return [
-        (a[0], b[0])
-        for i, a in enumerate(rows)
-        for b in rows[i + 1 :]
-        if b[1] < (a[2] or dt.datetime.max.replace(tzinfo=dt.UTC))
+    never = dt.datetime.max.replace(tzinfo=dt.UTC)
+    overlaps = [
+        (a[0], b[0]) for i, a in enumerate(rows) for b in rows[i + 1 :] if b[1] < (a[2] or never)
     ]
+    return [r[0] for r in rows], overlaps
+
+
+def runs_overlapped(runs: list[dict]) -> bool:
+    """Whether any two of these runs were running at the same time."""
+    spans = sorted(
+        (dt.datetime.fromisoformat(r["start_date"]), dt.datetime.fromisoformat(r["end_date"]))
+        for r in runs
+    )
+    return any(b[0] < a[1] for a, b in itertools.pairwise(spans))
