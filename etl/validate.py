@@ -109,7 +109,13 @@ def suite_parameters(conn: psycopg.Connection, periode: str) -> dict[str, Any]:
     kabkota = codes(
         "select kode_wilayah from core.dim_wilayah where tingkat = 'kabkota' order by 1"
     )
-    kbli = codes("select kode_kbli from core.dim_kbli where tingkat = 'kelompok' order by 1")
+    # KBLI codes of the latest edition only: a code a new edition dropped is refused from then
+    # on (rows already loaded keep it); titles of older codes stay in core.dim_kbli for BI.
+    kbli = codes(
+        "select kode_kbli from core.dim_kbli where tingkat = 'kelompok' and "
+        "coalesce(edisi_terakhir, 0) >= (select coalesce(max(edisi_id), 0) "
+        "from core.edisi_referensi) order by 1"
+    )
     if not kabkota or not kbli:
         raise RuntimeError("reference lists are not loaded; run `python -m etl migrate`")
     year = int(periode[:4])

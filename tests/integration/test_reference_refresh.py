@@ -287,3 +287,43 @@ def test_cli_lists_the_editions(warehouse, capsys):
     assert main(["referensi", "edisi"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("*") and "wilayah baru 552" in out
+
+
+def test_a_kbli_code_dropped_by_a_new_edition_is_refused_from_then_on(warehouse, refdir, engine):
+    """Rows already loaded keep their code; a file validated after the edition is told the
+    code is no longer a manufacturing KBLI of the list."""
+    dropped = "10710"
+    ((first_id,),) = query(warehouse, "select edisi_id from core.edisi_referensi")
+    reference.redate(engine, first_id, dt.date(2020, 1, 1))
+    before = land_csv(
+        f"{DAY_OLD}/3273/unit_ikm_2023.csv",
+        HEADER,
+        [unit_ikm_row(nib="9700000000001", kode_kabkota="3273", kbli=dropped)]
+        + [unit_ikm_row(nib=f"97000000001{i:02d}", kode_kabkota="3273") for i in range(9)],
+    )
+    pipeline.run_day(DAY_OLD)
+    assert status(warehouse, before) == "diterima"
+
+    rewrite(
+        refdir / "kbli_industri.csv", lambda rows: [r for r in rows if r["kode_kbli"] != dropped]
+    )
+    assert reference.load(engine, refdir, berlaku_mulai=EDITION_DATE).edisi_baru
+    after = land_csv(
+        f"{DAY_NEW}/3273/unit_ikm_2024.csv",
+        HEADER,
+        [unit_ikm_row(nib="9800000000001", kode_kabkota="3273", kbli=dropped,
+                      tanggal_pendataan="2024-05-30")]
+        + [unit_ikm_row(nib=f"98000000001{i:02d}", kode_kabkota="3273",
+                        tanggal_pendataan="2024-05-30") for i in range(9)],
+    )  # fmt: skip
+    pipeline.run_day(DAY_NEW)
+    assert status(warehouse, after) == "diterima_sebagian"
+    assert query(
+        warehouse,
+        "select k.baris, k.kolom, k.nilai from audit.karantina as k "
+        "join audit.submission as s using (submission_id) where s.path = %s",
+        (after,),
+    ) == [(2, "kbli", dropped)]
+    assert query(
+        warehouse, "select count(*) from core.fakta_unit_ikm where kbli = %s", (dropped,)
+    ) == [(1,)]  # the 2023 register keeps its row
