@@ -44,4 +44,8 @@ def airflow_home(server_url: URL, tmp_path_factory: pytest.TempPathFactory) -> I
         [str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy()
     )
     yield home
+    import airflow.settings
+
+    # Close Airflow's own connections first: dropped under them, they fail again at exit.
+    airflow.settings.dispose_orm()
     _admin(meta, f'drop database if exists "{meta.database}" with (force)')
