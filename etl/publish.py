@@ -183,12 +183,12 @@ def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:
     with warehouse.connect() as conn:
         subs = conn.execute(
             "select submission_id, status, coalesce(jumlah_baris_diterima, 0), "
-            "coalesce(jumlah_baris_ditolak, 0) from audit.submission where tanggal_tiba = %s "
-            "order by path",
+            "coalesce(jumlah_baris_ditolak, 0), path, pesan from audit.submission "
+            "where tanggal_tiba = %s order by path",
             (tanggal,),
         ).fetchall()
-        for submission_id, *_ in subs:
-            write_feedback(conn, submission_id)
+        for submission_id, status, _, _, path, pesan in subs:
+            log_outcome(path, status, pesan, write_feedback(conn, submission_id))
         summary = {
             "tanggal_tiba": tanggal.isoformat(),
             "berkas": len(subs),
@@ -204,7 +204,6 @@ def publish(tanggal: dt.date, dag_run_id: str | None = None) -> dict[str, Any]:
             (dag_run_id, tanggal, json.dumps(summary)),
         )
         conn.commit()
-        log_outcomes(conn, tanggal)
     return summary
 
 
@@ -218,21 +217,16 @@ def report_link(report: Path) -> str:
     return f"{base}{REPORT_ROUTE}/{rel}" if base else str(report)
 
 
-def log_outcomes(conn: psycopg.Connection, tanggal: dt.date) -> None:
-    """One task-log line per file of the day; a rejected or partly accepted file names its
-    reason and links its feedback report, so an engineer sees it without opening the DB."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        subs = cur.execute(
-            "select * from audit.submission where tanggal_tiba = %s order by path", (tanggal,)
-        ).fetchall()
-    for sub in subs:
-        link = report_link(feedback_paths(sub)[0])
-        if sub["status"] == "ditolak":
-            log.warning("DITOLAK %s: %s; laporan: %s", sub["path"], sub["pesan"], link)
-        elif sub["status"] == "diterima_sebagian":
-            log.warning("DITERIMA SEBAGIAN %s: %s; laporan: %s", sub["path"], sub["pesan"], link)
-        else:
-            log.info("%s %s: %s", sub["status"].upper(), sub["path"], sub["pesan"] or "")
+def log_outcome(path: str, status: str, pesan: str | None, report: Path) -> None:
+    """One task-log line per file; a rejected or partly accepted file names its reason and
+    links its feedback report, so an engineer sees it without opening the database."""
+    link = report_link(report)
+    if status == "ditolak":
+        log.warning("DITOLAK %s: %s; laporan: %s", path, pesan, link)
+    elif status == "diterima_sebagian":
+        log.warning("DITERIMA SEBAGIAN %s: %s; laporan: %s", path, pesan, link)
+    else:
+        log.info("%s %s: %s", status.upper(), path, pesan or "")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

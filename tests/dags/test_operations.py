@@ -4,13 +4,8 @@ retries of transient errors only, failure alerts, and a failed file's reason in 
 from __future__ import annotations
 
 import datetime as dt
-import http.server
-import json
-import shutil
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import ClassVar
 
 import pendulum
 import psycopg
@@ -18,6 +13,7 @@ import pytest
 
 from tests.conftest import checksums, dsn, query
 from tests.dags.test_dags import dagbag
+from tests.webhook import local_webhook
 
 pytestmark = pytest.mark.dags
 
@@ -47,27 +43,11 @@ def _files_of_tree(root) -> dict[str, float]:
     )
 
 
-class _Hook(http.server.BaseHTTPRequestHandler):
-    received: ClassVar[list[dict]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        type(self).received.append(json.loads(body or b"{}"))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def webhook(monkeypatch) -> Iterator[list[dict]]:
-    _Hook.received = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", f"http://127.0.0.1:{server.server_address[1]}/x")
-    yield _Hook.received
-    server.shutdown()
+    with local_webhook() as hook:
+        monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", hook.url)
+        yield hook.received
 
 
 # -- ikm_proses_ulang: the trigger form -----------------------------------------------------
@@ -337,7 +317,6 @@ def test_a_rejected_file_is_named_with_its_reason_and_report_link(
     assert link in line
     report = get_settings().feedback_dir / day.isoformat() / office / f"{name}.umpan_balik.md"
     assert report.is_file() and publish.report_link(report) == link
-    shutil.rmtree(get_settings().feedback_dir)
 
 
 def test_the_nightly_has_a_lateness_deadline_unless_turned_off(airflow_home, monkeypatch):

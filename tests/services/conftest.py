@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import http.server
 import itertools
 import json
 import os
@@ -27,7 +26,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 import psycopg
 import pytest
@@ -35,6 +33,7 @@ from sqlalchemy.engine import URL
 
 from etl.settings import PROJECT_ROOT
 from tests.conftest import SESSION, _admin, query
+from tests.webhook import local_webhook
 
 DAG_ID = "ikm_ingest_nightly"
 ARTIFACTS = Path(os.environ.get("IKM_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
@@ -145,22 +144,6 @@ def clean_run(template_db: URL, backfill_landing: Path, tmp_path_factory: pytest
         return cache[key]
 
     return state_after
-
-
-# -- alerts land here -----------------------------------------------------------------------
-
-
-class _Webhook(http.server.BaseHTTPRequestHandler):
-    received: ClassVar[list[dict]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        type(self).received.append(json.loads(body or b"{}"))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:  # quiet
-        pass
 
 
 # -- Airflow itself ----------------------------------------------------------------------------
@@ -311,9 +294,8 @@ def airflow_services(
     _admin(warehouse, f'create database "{warehouse.database}" template "{template_db.database}"')
     folders = {"staging": state / "staging", "umpan_balik": state / "umpan_balik"}
 
-    _Webhook.received = []
-    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    alerts = contextlib.ExitStack()
+    hook = alerts.enter_context(local_webhook())
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
     base.update(
@@ -329,7 +311,7 @@ def airflow_services(
             ).render_as_string(hide_password=False),
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             # Alerts go to a local webhook; every backfilled day is "late" after 3 seconds.
-            "IKM_PERINGATAN_WEBHOOK": f"http://127.0.0.1:{hook.server_address[1]}/peringatan",
+            "IKM_PERINGATAN_WEBHOOK": hook.url,
             "IKM_PERINGATAN_TERLAMBAT_MENIT": "0.05",
         }
     )
@@ -352,7 +334,7 @@ def airflow_services(
         template=template_db,
         folders=folders,
         processes=processes,
-        alerts=_Webhook.received,
+        alerts=hook.received,
     )
     stop = threading.Event()
     try:
@@ -364,7 +346,7 @@ def airflow_services(
     finally:
         stop.set()
         processes.stop()
-        hook.shutdown()
+        alerts.close()
         samples = services.memory_mib
         if samples:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
