@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,3 +49,25 @@ def get_settings() -> Settings:
 def deadline_override(jenis: str) -> str | None:
     """A kind's deadline as a PostgreSQL interval after the period starts, if set."""
     return os.environ.get(f"IKM_TENGGAT_{jenis.upper()}") or None
+
+
+BI_READER_ROLE = "bi_reader"
+
+
+def bi_reader_password() -> str:
+    """The password of the ``bi_reader`` role that BI tools connect as.
+
+    ``IKM_BI_READER_PASSWORD`` when set (docker compose, a server); otherwise one generated on
+    first use and kept, readable by its owner only, under the state folder, so ``make bi`` on a
+    laptop needs no setting and no password ever sits in the repo.
+    """
+    configured = os.environ.get("IKM_BI_READER_PASSWORD")
+    if configured:
+        return configured
+    path = get_settings().state_dir / "rahasia" / "bi_reader_password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(24))
+    return path.read_text().strip()

@@ -124,6 +124,15 @@ def airflow_metadata_url() -> URL:
     return url
 
 
+def bi_reader_url(driver: str = "psycopg") -> URL:
+    """The warehouse as BI tools reach it: role ``bi_reader``, which reads schema ``mart`` only."""
+    from etl.settings import BI_READER_ROLE, bi_reader_password
+
+    return warehouse_url().set(
+        drivername=f"postgresql+{driver}", username=BI_READER_ROLE, password=bi_reader_password()
+    )
+
+
 def engine() -> sa.Engine:
     return sa.create_engine(warehouse_url(), pool_pre_ping=True)
 
