@@ -9,6 +9,7 @@ import sys
 from etl import (
     airflow_local,
     extract,
+    kamus,
     landing,
     load,
     marts,
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         pipeline,
         reprocess,
         marts,
+        kamus,
         reference,
         runner,
         airflow_local,

@@ -68,10 +68,16 @@ def materialized_marts(conn) -> list[tuple[str, bool]]:
 
 
 def refresh() -> dict[str, Any]:
-    """Refresh every materialized mart in one transaction; return what was refreshed."""
+    """Refresh every materialized mart in one transaction; return what was refreshed.
+
+    Concurrently (no lock that blocks readers) where a unique index allows; all of them commit
+    together, so a BI query sees either the previous complete state or the new one. Each
+    refresh is recorded in ``audit.penyegaran_mart``.
+    """
     started = time.monotonic()
     with warehouse.connect() as conn:
         conn.execute("select pg_advisory_xact_lock(7130005)")  # one refresh at a time
+        mulai = conn.execute("select clock_timestamp()").fetchone()[0]
         marts = materialized_marts(conn)
         for name, unique in marts:
             statement = (
@@ -80,11 +86,14 @@ def refresh() -> dict[str, Any]:
                 else ("refresh materialized view {}")
             )
             conn.execute(sql.SQL(statement).format(sql.Identifier("mart", name)))
+        seconds = round(time.monotonic() - started, 3)
+        conn.execute(
+            "insert into audit.penyegaran_mart (mulai, selesai, mart, detik) "
+            "values (%s, clock_timestamp(), %s, %s)",
+            (mulai, [name for name, _ in marts], seconds),
+        )
         conn.commit()
-    return {
-        "mart_disegarkan": [name for name, _ in marts],
-        "detik": round(time.monotonic() - started, 3),
-    }
+    return {"mart_disegarkan": [name for name, _ in marts], "detik": seconds}
 
 
 COLUMNS = [

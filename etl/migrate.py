@@ -2,21 +2,32 @@
 
 Alembic records which numbered SQL files ran (table ``audit.alembic_version``); each revision
 module in ``sql/migrations/versions`` only executes its SQL file. The views in ``sql/views``
-are re-created on every run (``create or replace``), like repeatable migrations.
+are re-created on every run (``create or replace``), like repeatable migrations. A file that
+creates a *materialized* mart is different: rebuilding it would empty it for BI readers and
+cost a full computation on every run, so it is rebuilt (with its data) only when its SQL file
+changed or it is missing, which ``audit.objek_bi`` records by checksum.
+
+After the views, the role ``bi_reader`` gets LOGIN and its password (from the environment) and
+SELECT on every object of schema ``mart``, and nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import re
+import time
 from pathlib import Path
 
+import psycopg
+import psycopg.sql
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
 from etl import warehouse
-from etl.settings import PROJECT_ROOT, deadline_override
+from etl.settings import BI_READER_ROLE, PROJECT_ROOT, bi_reader_password, deadline_override
 
 SQL_DIR = PROJECT_ROOT / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -47,9 +58,95 @@ def upgrade(engine: sa.Engine) -> str:
         conn.execute(sa.text("select pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
         command.upgrade(_alembic_config(conn), "head")
         for path in view_files():
-            conn.exec_driver_sql(path.read_text(encoding="utf-8"))
+            apply_view_file(conn, path)
         _sync_kinds(conn)
-        return conn.execute(sa.text("select version_num from audit.alembic_version")).scalar_one()
+        _grant_bi_reader(conn)
+        revision = conn.execute(
+            sa.text("select version_num from audit.alembic_version")
+        ).scalar_one()
+    _bi_reader_login(engine)
+    return revision
+
+
+MATERIALIZED = re.compile(r"^create materialized view (\w+)\.(\w+)", re.IGNORECASE | re.MULTILINE)
+
+
+def apply_view_file(conn: sa.Connection, path: Path) -> None:
+    """Run one view file; a materialized one only when it changed or is missing."""
+    text = path.read_text(encoding="utf-8")
+    match = MATERIALIZED.search(text)
+    if match is None:
+        conn.exec_driver_sql(text)
+        return
+    schema, name = match.groups()
+    checksum = hashlib.sha256(text.encode()).hexdigest()
+    kind = conn.execute(
+        sa.text(
+            "select c.relkind from pg_class as c inner join pg_namespace as n "
+            "on c.relnamespace = n.oid where n.nspname = :s and c.relname = :n"
+        ),
+        {"s": schema, "n": name},
+    ).scalar()
+    recorded = conn.execute(
+        sa.text("select sha256 from audit.objek_bi where nama = :n"), {"n": f"{schema}.{name}"}
+    ).scalar()
+    if kind == "m" and recorded == checksum:
+        return
+    if kind is not None:
+        # a plain view of an earlier version, or a changed definition; the views that read it
+        # are dropped along and re-created by their own (later-numbered) files
+        what = "materialized view" if kind == "m" else "view"
+        conn.exec_driver_sql(f"drop {what} {schema}.{name} cascade")
+    conn.exec_driver_sql(text)
+    conn.execute(
+        sa.text(
+            "insert into audit.objek_bi (nama, sha256) values (:n, :h) "
+            "on conflict (nama) do update set sha256 = excluded.sha256, dibuat_pada = now()"
+        ),
+        {"n": f"{schema}.{name}", "h": checksum},
+    )
+
+
+def _grant_bi_reader(conn: sa.Connection) -> None:
+    """bi_reader reads every object of ``mart`` (re-created objects lose their grants)."""
+    database = conn.execute(sa.text("select current_database()")).scalar_one()
+    for statement in (
+        f'revoke temporary on database "{database}" from public',
+        f'grant connect on database "{database}" to {BI_READER_ROLE}',
+        f"grant usage on schema mart to {BI_READER_ROLE}",
+        f"grant select on all tables in schema mart to {BI_READER_ROLE}",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def _bi_reader_login(engine: sa.Engine) -> None:
+    """LOGIN, the password and safe session defaults for bi_reader.
+
+    A role is the whole server's: two databases migrating at once may update it together, which
+    PostgreSQL refuses with "tuple concurrently updated"; the second simply tries again.
+    """
+    password = bi_reader_password()
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                raw = conn.connection.driver_connection
+                conn.exec_driver_sql(
+                    psycopg.sql.SQL(
+                        "alter role {} with login nosuperuser nocreatedb nocreaterole "
+                        "noreplication nobypassrls connection limit 50 password {}"
+                    )
+                    .format(psycopg.sql.Identifier(BI_READER_ROLE), psycopg.sql.Literal(password))
+                    .as_string(raw)
+                )
+                conn.exec_driver_sql(
+                    f"alter role {BI_READER_ROLE} set default_transaction_read_only = on"
+                )
+                conn.exec_driver_sql(f"alter role {BI_READER_ROLE} set statement_timeout = '5min'")
+            return
+        except sa.exc.DBAPIError as exc:
+            if not isinstance(exc.orig, psycopg.errors.InternalError) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _sync_kinds(conn: sa.Connection) -> None:

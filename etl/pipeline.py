@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Any
 
-from etl import extract, landing, load, migrate, publish, validate
+from etl import extract, landing, load, marts, migrate, publish, validate
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +25,15 @@ def process_file(rel_path: str) -> dict[str, Any]:
 
 
 def run_day(tanggal: dt.date) -> dict[str, Any]:
-    """One arrival day end to end, as the nightly DAG does it, in this process."""
+    """One arrival day end to end in this process: the nightly DAG's tasks, then what
+    ``ikm_publikasi`` does after it (the marts refreshed together)."""
     migrate.prepare()
     for rel_path in landing.discover(tanggal):
         extract.extract(rel_path)
     load_validated(validate_day(tanggal))
-    return publish.publish(tanggal)
+    summary = publish.publish(tanggal)
+    summary["mart"] = marts.refresh()["mart_disegarkan"]
+    return summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -135,7 +135,13 @@ def query(url: URL, statement: str, params: tuple | dict | None = None) -> list[
         return conn.execute(statement, params).fetchall()
 
 
-CHECKSUM_EXCLUDED = {"audit.run", "audit.alembic_version"}
+# logs of when things ran, and the checksums of the materialized marts' SQL files
+CHECKSUM_EXCLUDED = {
+    "audit.run",
+    "audit.alembic_version",
+    "audit.penyegaran_mart",
+    "audit.objek_bi",
+}
 
 
 def checksums(url: URL) -> dict[str, str]:
@@ -143,7 +149,9 @@ def checksums(url: URL) -> dict[str, str]:
     relations = query(
         url,
         "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema in ('core', 'audit', 'mart') order by 1",
+        "where table_schema in ('core', 'audit', 'mart') "
+        "union select schemaname || '.' || matviewname from pg_matviews "
+        "where schemaname in ('core', 'audit', 'mart') order by 1",
     )
     result = {}
     for (name,) in relations:

@@ -1,5 +1,7 @@
+-- Materialized: refreshed in one transaction with the other marts after every load
+-- (etl.marts). Lateness of offices that have sent nothing is judged as of the last refresh.
 -- One row per kind × period × office: did each office send, and on time?
-create or replace view mart.status_pengiriman as
+create materialized view mart.status_pengiriman as
 with periode_diharapkan as (
     -- the periods expected of every office: those for which any office sent that kind and had
     -- it accepted (a rejected file with a mistyped period expects nothing of 552 offices)
@@ -68,11 +70,34 @@ inner join kantor as k on p.jenis = k.jenis and p.periode = k.periode
 left join terakhir as t
     on p.jenis = t.jenis and p.periode = t.periode and k.kode_wilayah = t.kode_wilayah;
 
-comment on view mart.status_pengiriman is
+-- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+create unique index status_pengiriman_kunci on mart.status_pengiriman (jenis, periode, kode_wilayah);
+
+comment on materialized view mart.status_pengiriman is
     'Status pengiriman per jenis, periode dan kantor; terlambat bila tiba (atau belum tiba hingga '
-    'hari ini) setelah tenggat jenisnya. / Submission status per kind, period and office; late '
-    'when it arrived (or has still not arrived today) after the kind''s deadline.';
+    'penyegaran terakhir) setelah tenggat jenisnya. / Submission status per kind, period and '
+    'office; late when it arrived (or had still not arrived at the last refresh) after the '
+    'kind''s deadline.';
 comment on column mart.status_pengiriman.edisi_referensi is
     'Edisi referensi (mart.edisi_referensi) yang menentukan kantor yang diharapkan mengirim dan '
     'namanya: edisi yang berlaku pada awal periode (kantor di luar edisi itu yang tetap mengirim: '
-    'edisi versi terdekatnya).';
+    'edisi versi terdekatnya). / The reference edition that sets which offices are expected '
+    'and their names: the one in force when the period began.';
+comment on column mart.status_pengiriman.jenis is
+    'Jenis kiriman: unit_ikm, tenaga_kerja, realisasi_program, peserta_program. / Submission kind.';
+comment on column mart.status_pengiriman.periode is
+    'Periode kiriman: YYYY atau YYYY-MM. / Period: YYYY or YYYY-MM.';
+comment on column mart.status_pengiriman.kode_wilayah is
+    'Kantor pengirim: 2 digit provinsi, 4 digit kab/kota. / Sending office: 2-digit province, 4-digit regency/city.';
+comment on column mart.status_pengiriman.nama_wilayah is
+    'Nama wilayah kantor. / Name of the office''s region.';
+comment on column mart.status_pengiriman.status is
+    'Status kiriman terakhir: diterima, diterima_sebagian, ditolak; belum_dikirim bila tidak ada. / Status of the latest submission; belum_dikirim when none arrived.';
+comment on column mart.status_pengiriman.terlambat is
+    'Tiba (atau belum tiba per penyegaran terakhir) setelah tenggat jenisnya. / Arrived (or still missing at the last refresh) after the kind''s deadline.';
+comment on column mart.status_pengiriman.tanggal_terakhir is
+    'Tanggal tiba kiriman terakhir. / Arrival date of the latest submission.';
+comment on column mart.status_pengiriman.jumlah_baris_diterima is
+    'Baris diterima dari kiriman terakhir. / Rows accepted from the latest submission.';
+comment on column mart.status_pengiriman.jumlah_baris_ditolak is
+    'Baris ditolak (karantina) dari kiriman terakhir. / Rows refused (quarantined) from the latest submission.';

@@ -1,8 +1,9 @@
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
 -- One row per year × province: the share of industrial workers who work in IKM. A kab/kota
 -- counts in the province the reference edition in force on 1 January of the year placed it in
 -- (core.wilayah_per_edisi); edisi_referensi is that edition (the latest, should the year's
 -- kab/kota have been attributed by different editions).
-create or replace view mart.pangsa_tenaga_kerja as
+create materialized view mart.pangsa_tenaga_kerja as
 with per_kabkota as (
     select
         tahun,
@@ -41,8 +42,24 @@ select
     edisi_referensi
 from per_provinsi;
 
-comment on view mart.pangsa_tenaga_kerja is
+-- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+create unique index pangsa_tenaga_kerja_kunci on mart.pangsa_tenaga_kerja (tahun, kode_provinsi);
+
+comment on materialized view mart.pangsa_tenaga_kerja is
     'Pangsa tenaga kerja IKM (kecil + menengah) terhadap seluruh tenaga kerja industri per '
     'tahun dan provinsi. / IKM share of industrial workers per year and province.';
 comment on column mart.pangsa_tenaga_kerja.edisi_referensi is
-    'Edisi referensi (mart.edisi_referensi) yang menentukan provinsi kab/kota pada tahun itu.';
+    'Edisi referensi (mart.edisi_referensi) yang menentukan provinsi kab/kota pada tahun itu. / '
+    'The reference edition that placed the regencies/cities in provinces that year.';
+comment on column mart.pangsa_tenaga_kerja.tahun is
+    'Tahun data tenaga_kerja (periode). / Year of the workforce data (period).';
+comment on column mart.pangsa_tenaga_kerja.kode_provinsi is
+    'Kode provinsi Kemendagri (2 digit). / Province code (Kemendagri, 2 digits).';
+comment on column mart.pangsa_tenaga_kerja.nama_provinsi is
+    'Nama provinsi. / Province name.';
+comment on column mart.pangsa_tenaga_kerja.tenaga_kerja_ikm is
+    'Tenaga kerja industri kecil dan menengah. / Workers of small and medium industry.';
+comment on column mart.pangsa_tenaga_kerja.tenaga_kerja_industri is
+    'Tenaga kerja seluruh industri (kecil, menengah, besar). / Workers of all industry (small, medium, large).';
+comment on column mart.pangsa_tenaga_kerja.persen_ikm is
+    '100 x tenaga_kerja_ikm / tenaga_kerja_industri, dua desimal. / IKM share of industrial workers, percent, two decimals.';

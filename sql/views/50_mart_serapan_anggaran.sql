@@ -1,7 +1,8 @@
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
 -- One row per budget year × month × work unit × mechanism × focus (activities summed), for
 -- every month from January to the last month the work unit reported: the ceiling and target as
 -- last reported, spending and output cumulated from January (a month not reported adds 0).
-create or replace view mart.serapan_anggaran as
+create materialized view mart.serapan_anggaran as
 with laporan as (
     select
         tahun, bulan, kode_satker, mekanisme, fokus, kegiatan, pagu, realisasi,
@@ -107,7 +108,37 @@ inner join kunci as u
         and k.fokus = u.fokus
 left join core.dim_satker as s on k.kode_satker = s.kode_satker;
 
-comment on view mart.serapan_anggaran is
+-- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+create unique index serapan_anggaran_kunci on mart.serapan_anggaran (tahun_anggaran, bulan, kode_satker, mekanisme, fokus);
+
+comment on materialized view mart.serapan_anggaran is
     'Serapan anggaran dan capaian output kumulatif sejak Januari per bulan, satker, mekanisme dan '
     'fokus; pagu dan target = nilai bulan terakhir yang dilaporkan; bulan tanpa laporan = 0; '
-    'persen_capaian kosong bila satuan output berbeda. / Cumulative budget absorption.';
+    'persen_capaian kosong bila satuan output berbeda. / Budget absorption and output achieved, '
+    'cumulated from January, per month, work unit, mechanism and focus area.';
+comment on column mart.serapan_anggaran.tahun_anggaran is
+    'Tahun anggaran. / Budget year.';
+comment on column mart.serapan_anggaran.bulan is
+    'Bulan (1-12); nilai kumulatif Januari s.d. bulan ini. / Month (1-12); cumulative values run January to this month.';
+comment on column mart.serapan_anggaran.kode_satker is
+    'Kode satuan kerja (6 digit). / Work unit code (6 digits).';
+comment on column mart.serapan_anggaran.nama_satker is
+    'Nama satuan kerja seperti terakhir dilaporkan. / Work unit name as last reported.';
+comment on column mart.serapan_anggaran.kode_wilayah is
+    'Wilayah satuan kerja (2 atau 4 digit). / Region of the work unit (2 or 4 digits).';
+comment on column mart.serapan_anggaran.mekanisme is
+    'Mekanisme pendanaan: dekonsentrasi atau tugas_pembantuan. / Funding mechanism: deconcentration or co-administration.';
+comment on column mart.serapan_anggaran.fokus is
+    'Fokus program: kemiskinan_ekstrem, siinas, tkdn_ik, ovop, lainnya. / Programme focus area.';
+comment on column mart.serapan_anggaran.pagu is
+    'Pagu tahun itu, rupiah, sesuai laporan terakhir. / The year''s budget ceiling, rupiah, as last reported.';
+comment on column mart.serapan_anggaran.realisasi_kumulatif is
+    'Realisasi anggaran Januari s.d. bulan ini, rupiah. / Spending January to this month, rupiah.';
+comment on column mart.serapan_anggaran.persen_serapan is
+    '100 x realisasi_kumulatif / pagu, dua desimal. / Budget absorption, percent.';
+comment on column mart.serapan_anggaran.target_output is
+    'Target output tahun itu sesuai laporan terakhir. / The year''s output target as last reported.';
+comment on column mart.serapan_anggaran.capaian_kumulatif is
+    'Capaian output Januari s.d. bulan ini. / Output achieved January to this month.';
+comment on column mart.serapan_anggaran.persen_capaian is
+    '100 x capaian_kumulatif / target_output; kosong bila satuan output berbeda. / Output achievement, percent; empty when output units differ.';

@@ -1,0 +1,12 @@
+"""The bi_reader role and the bookkeeping of materialized marts."""
+
+from alembic import op
+
+from etl.migrate import sql_of
+
+revision = "0006"
+down_revision = "0005"
+
+
+def upgrade() -> None:
+    op.execute(sql_of(__file__))
