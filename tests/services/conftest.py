@@ -1,11 +1,15 @@
-"""Airflow running as ``make airflow`` runs it, for the backfill tests (UI, REST API, CLI).
+"""Airflow running as ``make airflow --executor celery`` runs it, for the backfill tests (UI,
+REST API, CLI) and the Celery run.
 
-One session starts the api-server, scheduler, dag-processor and triggerer through
-:class:`etl.airflow_local.AirflowServices` on a free port, with their own metadata database, a
-warehouse cloned from the test template, and a landing zone of three consecutive arrival days
-plus a later correction. Each test resets the warehouse and the DAG's runs first, so a test
-never depends on another's order. The reference ("one clean run") is computed by the ``etl``
-package itself, without Airflow, into another database.
+One session starts the api-server, scheduler, dag-processor, triggerer and a Celery worker
+through :class:`etl.airflow_local.AirflowServices` on a free port, with their own metadata
+database, a warehouse cloned from the test template, and a landing zone of three consecutive
+arrival days plus a later correction. Every task runs on the CeleryExecutor, through the
+machine's Redis (``IKM_CELERY_BROKER``, default 127.0.0.1:6379) on a queue of the session's
+own, so two sessions on one machine never take each other's tasks. Each test resets the
+warehouse and the DAG's runs first, so a test never depends on another's order. The reference
+("one clean run") is computed by the ``etl`` package itself, without Airflow, into another
+database.
 """
 
 from __future__ import annotations
@@ -161,9 +165,20 @@ class Services:
     processes: object
     alerts: list[dict]
     memory_mib: list[float] = field(default_factory=list)
-    """RSS of the four components with every process they started (task runs included)."""
+    """RSS of the five components with every process they started (task runs included)."""
     services_mib: list[float] = field(default_factory=list)
-    """RSS of the four components alone."""
+    """RSS of the five components alone."""
+
+    @property
+    def queue(self) -> str:
+        """The Celery queue this session's tasks go to and its worker serves."""
+        return self.env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"]
+
+    def meta(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows from Airflow's metadata database (task instances, Celery's results)."""
+        dsn = self.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
+        with psycopg.connect(dsn) as conn:
+            return conn.execute(sql, params).fetchall()
 
     def token(self) -> str:
         body = json.dumps({"username": "admin", "password": "admin"}).encode()
@@ -313,6 +328,8 @@ def airflow_services(
             # Alerts go to a local webhook; every backfilled day is "late" after 3 seconds.
             "IKM_PERINGATAN_WEBHOOK": hook.url,
             "IKM_PERINGATAN_TERLAMBAT_MENIT": "0.05",
+            # Celery: a queue of this session's own on the shared Redis
+            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"ikm_test_{SESSION}",
         }
     )
     with pytest.MonkeyPatch.context() as patch:
@@ -320,7 +337,8 @@ def airflow_services(
         for key, value in base.items():
             if key.startswith(("IKM_", "WAREHOUSE_URL", "AIRFLOW__DATABASE")):
                 patch.setenv(key, value)
-        env = service_environment("127.0.0.1", _free_port(), base=base)
+        env = service_environment("127.0.0.1", _free_port(), base=base, executor="celery")
+    _check_broker(env["AIRFLOW__CELERY__BROKER_URL"])
     log_dir = ARTIFACTS / "airflow-logs"
     shutil.rmtree(log_dir, ignore_errors=True)
     with (state / "setup.log").open("w") as log:
@@ -347,6 +365,7 @@ def airflow_services(
         stop.set()
         processes.stop()
         alerts.close()
+        _drop_queue(env["AIRFLOW__CELERY__BROKER_URL"], env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"])
         samples = services.memory_mib
         if samples:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -363,6 +382,24 @@ def airflow_services(
             )
         for url in (warehouse, meta):
             _admin(url, f'drop database if exists "{url.database}" with (force)')
+
+
+def _check_broker(url: str) -> None:
+    """Fail at once, and say why, when the Redis the Celery tests need is not there."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"the Celery broker {url} does not answer (IKM_CELERY_BROKER): {exc}")
+
+
+def _drop_queue(url: str, queue: str) -> None:
+    """Remove what this session left in the shared Redis: its queue and kombu's binding."""
+    import redis
+
+    with contextlib.suppress(redis.RedisError):
+        redis.Redis.from_url(url, socket_connect_timeout=5).delete(queue, f"_kombu.binding.{queue}")
 
 
 def _median(values: list[float]) -> float:

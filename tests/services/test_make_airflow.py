@@ -1,4 +1,5 @@
-"""`make airflow` itself: the command a data engineer types, up with a login, down on Ctrl-C."""
+"""`make airflow` itself: the command a data engineer types, up with a login, down on Ctrl-C.
+(Its ``--executor celery`` is what tests/services/conftest.py starts for every other test.)"""
 
 from __future__ import annotations
 
@@ -73,10 +74,13 @@ def test_make_airflow_starts_with_a_login_and_stops_cleanly_on_ctrl_c(
         output = "".join(lines)
         assert f"Airflow is up: http://127.0.0.1:{port}" in output, output
         assert "login     admin / rahasia-uji" in output, output
+        # the default stays the LocalExecutor: no broker, no Celery worker
+        assert "executor  LocalExecutor\n" in output, output
         children = psutil.Process(process.pid).children()  # the four components
         names = " ".join(_cmdline(c) for c in children)
         for component in ("scheduler", "dag-processor", "triggerer", "api_server"):
             assert component in names, names
+        assert "celery" not in names, names
 
         # the printed login works against the API
         request = urllib.request.Request(
