@@ -6,11 +6,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run airflow psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow lint format stop requirements clean
+.PHONY: help venv run airflow bi bi-venv psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
 	@echo "make airflow - Airflow UI + scheduler on http://127.0.0.1:8080 (login printed)"
+	@echo "make bi    - Superset with the IKM dashboard on http://127.0.0.1:8088 (login printed)"
 	@echo "make test   - every test tier (unit, suite, integration, dags)"
 	@echo "make psql   - psql on the warehouse"
 	@echo "make stop   - stop the embedded PostgreSQL"
@@ -35,6 +36,15 @@ run: venv
 # Airflow's UI, scheduler, dag-processor and triggerer on 127.0.0.1:8080 until Ctrl-C.
 airflow: venv
 	@$(BIN)/python -m etl airflow
+
+# Superset and the IKM dashboard on 127.0.0.1:8088 until Ctrl-C (its own venv, .venv-bi).
+bi: venv
+	@$(BIN)/python -m etl bi
+
+# .venv-bi from bi/requirements.txt, (re)installed only when that lock changes (etl.bi checks
+# the same stamp, so the browser test and make bi build it the same way).
+bi-venv: venv
+	@$(BIN)/python -m etl bi --venv-only
 
 # Debian packages the tests use (CI and developers are root).
 test-deps:

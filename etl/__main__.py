@@ -8,6 +8,7 @@ import sys
 
 from etl import (
     airflow_local,
+    bi,
     extract,
     kamus,
     landing,
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         reference,
         runner,
         airflow_local,
+        bi,
         warehouse_cli,
     ):
         module.register(subparsers)
