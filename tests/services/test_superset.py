@@ -1,0 +1,254 @@
+"""`make bi` as a user meets it: Superset started by ``python -m etl bi`` on a loaded warehouse,
+a login through the form in Chromium, the dashboard with the national IKM count the warehouse
+holds, and the database Superset queries connected as ``bi_reader`` (which cannot read core).
+
+The warehouse is the test template loaded with every sample arrival day by the ``etl`` package;
+Superset's venv is built if missing (``etl.bi.ensure_venv``, as ``make bi`` does), its metadata
+is a database of this session and its state folder is temporary. A second start must skip every
+set-up step (the reason a second ``make bi`` is quick) and Ctrl-C (SIGTERM) must stop it all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from etl.settings import PROJECT_ROOT
+from tests.conftest import SESSION, _admin, query
+from tests.services.conftest import ARTIFACTS, _free_port
+
+# Both tests need the running Superset; they run with the browser tests (make test-airflow).
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOGIN = ("admin", "rahasia-uji-bi")
+TIMINGS: dict[str, float] = {}
+
+
+@dataclass
+class Superset:
+    """``python -m etl bi`` in a subprocess, as ``make bi`` runs it."""
+
+    env: dict[str, str]
+    warehouse: URL
+    output: list[str] = field(default_factory=list)
+    process: subprocess.Popen | None = None
+    url: str = ""
+
+    def start(self, timeout: float = 600) -> str:
+        """Start and wait for the banner; return what it printed."""
+        port = _free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "etl", "bi", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines: list[str] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Ctrl-C stops Superset" in line:
+                break
+        text = "".join(lines)
+        self.output.append(text)
+        assert f"Superset is up: http://127.0.0.1:{port}" in text, text
+        self.url = f"http://127.0.0.1:{port}"
+        return text
+
+    def stop(self) -> None:
+        """SIGTERM, as Ctrl-C in a terminal; nothing it started may outlive it."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        children = psutil.Process(self.process.pid).children(recursive=True)
+        self.process.send_signal(signal.SIGTERM)
+        rest = self.process.communicate(timeout=60)[0]
+        assert self.process.returncode == 0, rest
+        assert "stopping Superset" in rest, rest
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive, [p.pid for p in alive]
+
+
+@pytest.fixture(scope="module")
+def loaded_warehouse(
+    template_db: URL, samples_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[URL]:
+    """The template with every sample arrival day loaded through the etl package."""
+    from etl import landing, pipeline
+
+    url = template_db.set(database=f"ikm_test_{SESSION}_superset")
+    _admin(url, f'drop database if exists "{url.database}" with (force)')
+    _admin(url, f'create database "{url.database}" template "{template_db.database}"')
+    folder = tmp_path_factory.mktemp("superset_wh")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WAREHOUSE_URL", url.render_as_string(hide_password=False))
+        patch.setenv("IKM_LANDING_DIR", str(samples_dir))
+        patch.setenv("IKM_STAGING_DIR", str(folder / "staging"))
+        patch.setenv("IKM_FEEDBACK_DIR", str(folder / "umpan_balik"))
+        start = time.monotonic()
+        for day in landing.arrival_days(samples_dir):
+            pipeline.run_day(day)
+        TIMINGS["warehouse load"] = time.monotonic() - start
+    yield url
+    _admin(url, f'drop database if exists "{url.database}" with (force)')
+
+
+@pytest.fixture(scope="module")
+def superset(
+    loaded_warehouse: URL, samples_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Superset]:
+    from etl import bi
+
+    start = time.monotonic()
+    bi.ensure_venv()
+    TIMINGS["venv (install if missing)"] = time.monotonic() - start
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPERSET_", "AIRFLOW"))}
+    env.update(
+        {
+            "IKM_STATE_DIR": str(tmp_path_factory.mktemp("superset_state")),
+            "IKM_LANDING_DIR": str(samples_dir),
+            "WAREHOUSE_URL": loaded_warehouse.render_as_string(hide_password=False),
+            # bi_reader is one role on the server: this session's password, set by the
+            # migrations Superset's start runs, and the one its database connection uses.
+            "IKM_BI_READER_PASSWORD": secrets.token_urlsafe(16),
+            "IKM_BI_USER": LOGIN[0],
+            "IKM_BI_PASSWORD": LOGIN[1],
+        }
+    )
+    run = Superset(env, loaded_warehouse)
+    metadata = loaded_warehouse.set(database=f"superset_{loaded_warehouse.database}")
+    try:
+        start = time.monotonic()
+        run.start()
+        TIMINGS["first start"] = time.monotonic() - start
+        yield run
+    finally:
+        run.stop()
+        _admin(metadata, f'drop database if exists "{metadata.database}" with (force)')
+        print("\nSuperset test timings (s): " + str({k: round(v, 1) for k, v in TIMINGS.items()}))
+
+
+@pytest.fixture
+def page(request):
+    """Debian's Chromium driven by Playwright; a screenshot under test-artifacts/ on failure."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.set_default_timeout(60_000)
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is None or report.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
+def _log_in(page, url: str) -> None:
+    page.goto(f"{url}/login/")
+    page.fill("#username", LOGIN[0])
+    page.fill("#password", LOGIN[1])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/superset/welcome/.*"))
+
+
+def test_dashboard_shows_the_national_ikm_count_the_warehouse_holds(superset: Superset, page):
+    from playwright.sync_api import expect
+
+    wh = superset.warehouse
+    (units,) = query(
+        wh,
+        "select sum(jumlah_unit) from mart.ikm_per_wilayah "
+        "where tahun = (select max(tahun) from mart.ikm_per_wilayah)",
+    )[0]
+    assert units > 0
+    (top_province,) = query(
+        wh,
+        "select nama_provinsi from mart.ikm_per_wilayah "
+        "where tahun = (select max(tahun) from mart.ikm_per_wilayah) "
+        "group by nama_provinsi order by sum(jumlah_unit) desc limit 1",
+    )[0]
+
+    start = time.monotonic()
+    _log_in(page, superset.url)
+    page.goto(f"{superset.url}/superset/dashboard/ikm-ringkasan/")
+    expect(page.get_by_text("IKM – Ringkasan nasional").first).to_be_visible()
+    # The Big Number as the chart formats it: a plain integer with thousands separators.
+    expect(page.locator(".dashboard-chart .header-line")).to_have_text(f"{int(units):,}")
+    charts = page.locator(".dashboard-chart")
+    expect(charts).to_have_count(6)
+    # The province table, largest first, starts with the province that has the most units.
+    table = page.locator(".dashboard-component-chart-holder").filter(
+        has_text="Unit dan tenaga kerja IKM per provinsi"
+    )
+    expect(table.locator("tbody tr").first.locator("td").first).to_have_text(top_province)
+    expect(page.locator(".dashboard-chart canvas")).to_have_count(2)  # the two bar charts
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Data error").count() == 0
+    TIMINGS["dashboard in the browser"] = time.monotonic() - start
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "superset-dashboard.png"), full_page=True)
+
+    # The database the charts query is the warehouse, logged in as bi_reader.
+    found = page.request.get(f"{superset.url}/api/v1/database/").json()["result"]
+    (database,) = [d for d in found if d["database_name"] == "Gudang IKM"]
+    connection = page.request.get(f"{superset.url}/api/v1/database/{database['id']}/connection")
+    uri = make_url(connection.json()["result"]["sqlalchemy_uri"])
+    assert (uri.username, uri.database) == ("bi_reader", wh.database)
+
+    # SQL Lab on that database: the mart answers with the same count, core is refused.
+    token = page.request.get(f"{superset.url}/api/v1/security/csrf_token/").json()["result"]
+
+    def sql_lab(sql: str):
+        return page.request.post(
+            f"{superset.url}/api/v1/sqllab/execute/",
+            data={"database_id": database["id"], "sql": sql, "runAsync": False},
+            headers={"X-CSRFToken": token, "Referer": superset.url},
+        )
+
+    mart = sql_lab(
+        "select sum(jumlah_unit) as n from mart.ikm_per_wilayah "
+        "where tahun = (select max(tahun) from mart.ikm_per_wilayah)"
+    )
+    assert mart.ok, mart.text()
+    assert mart.json()["data"] == [{"n": units}]
+    core = sql_lab("select count(*) from core.dim_unit_ikm")
+    assert not core.ok
+    assert "permission denied for schema core" in core.text(), core.text()
+
+
+def test_a_second_start_skips_the_set_up_and_ctrl_c_stops_it(superset: Superset):
+    first = superset.output[0]
+    assert "db upgrade, init" in first and "dashboard from bi/dashboard" in first, first
+    assert f"login      {LOGIN[0]} / {LOGIN[1]}" in first, first
+    superset.stop()
+    start = time.monotonic()
+    second = superset.start(timeout=120)
+    TIMINGS["second start"] = time.monotonic() - start
+    assert "db upgrade" not in second and "dashboard from" not in second, second
