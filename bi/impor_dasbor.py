@@ -137,6 +137,16 @@ def _stable_name(prefix: str, config: dict) -> str:
     return f"dashboards/{secure_filename(config['slug'] or config['dashboard_title'])}.yaml"
 
 
+def _stable_dataset(config: dict) -> None:
+    """Columns and metrics by name, an empty expression as none: the order Superset lists them
+    in and its ''/null follow the import, not the content."""
+    config["columns"].sort(key=lambda c: c["column_name"])
+    config["metrics"].sort(key=lambda m: m["metric_name"])
+    for item in config["columns"] + config["metrics"]:
+        if item.get("expression") == "":
+            item["expression"] = None
+
+
 def ekspor(out_dir: Path) -> None:
     from superset import db, security_manager
     from superset.app import create_app
@@ -166,6 +176,8 @@ def ekspor(out_dir: Path) -> None:
                     continue
                 if prefix == "databases":
                     config["sqlalchemy_uri"] = URI_IN_REPO
+                if prefix == "datasets":
+                    _stable_dataset(config)
                 files[_stable_name(prefix, config)] = yaml.safe_dump(
                     config, sort_keys=False, allow_unicode=True
                 )

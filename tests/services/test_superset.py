@@ -23,14 +23,12 @@ from pathlib import Path
 
 import psutil
 import pytest
+import yaml
 from sqlalchemy.engine import URL, make_url
 
 from etl.settings import PROJECT_ROOT
 from tests.conftest import SESSION, _admin, query
 from tests.services.conftest import ARTIFACTS, _free_port
-
-# Both tests need the running Superset; they run with the browser tests (make test-airflow).
-pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -178,6 +176,7 @@ def _log_in(page, url: str) -> None:
     page.wait_for_url(re.compile(r".*/superset/welcome/.*"))
 
 
+@pytest.mark.browser
 def test_dashboard_shows_the_national_ikm_count_the_warehouse_holds(superset: Superset, page):
     from playwright.sync_api import expect
 
@@ -243,6 +242,7 @@ def test_dashboard_shows_the_national_ikm_count_the_warehouse_holds(superset: Su
     assert "permission denied for schema core" in core.text(), core.text()
 
 
+@pytest.mark.browser  # needs the running Superset, as the browser test does
 def test_a_second_start_skips_the_set_up_and_ctrl_c_stops_it(superset: Superset):
     first = superset.output[0]
     assert "db upgrade, init" in first and "dashboard from bi/dashboard" in first, first
@@ -252,3 +252,41 @@ def test_a_second_start_skips_the_set_up_and_ctrl_c_stops_it(superset: Superset)
     second = superset.start(timeout=120)
     TIMINGS["second start"] = time.monotonic() - start
     assert "db upgrade" not in second and "dashboard from" not in second, second
+
+
+@pytest.mark.unit
+def test_the_versioned_export_holds_no_password_and_reads_only_mart():
+    """What the repo keeps: a placeholder URI, datasets of schema mart, every chart on the
+    dashboard and every chart's dataset in the export."""
+    from etl.bi import DASHBOARD_SLUG, EXPORT_DIR
+
+    def load(kind: str) -> list[dict]:
+        return [yaml.safe_load(p.read_text()) for p in sorted((EXPORT_DIR / kind).rglob("*.yaml"))]
+
+    (database,) = load("databases")
+    uri = make_url(database["sqlalchemy_uri"])
+    assert (uri.username, uri.password) == ("bi_reader", "XXXXXXXXXX")
+    datasets = {d["uuid"]: d for d in load("datasets")}
+    assert {d["schema"] for d in datasets.values()} == {"mart"}
+    assert all(d["database_uuid"] == database["uuid"] for d in datasets.values())
+    charts = {c["uuid"]: c for c in load("charts")}
+    assert all(c["dataset_uuid"] in datasets for c in charts.values())
+    (dashboard,) = load("dashboards")
+    assert (dashboard["slug"], dashboard["dashboard_title"]) == (
+        DASHBOARD_SLUG,
+        "IKM – Ringkasan nasional",
+    )
+    placed = {
+        item["meta"]["uuid"]
+        for item in dashboard["position"].values()
+        if isinstance(item, dict) and item.get("type") == "CHART"
+    }
+    assert placed == set(charts)
+    marts = {datasets[c["dataset_uuid"]]["table_name"] for c in charts.values()}
+    assert marts >= {
+        "indikator_ikm",
+        "ikm_per_wilayah",
+        "pangsa_tenaga_kerja",
+        "serapan_anggaran_terkini",
+        "tingkat_pelaporan",
+    }
