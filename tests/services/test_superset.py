@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -121,6 +120,7 @@ def superset(
     loaded_warehouse: URL, samples_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Superset]:
     from etl import bi
+    from etl.settings import bi_reader_password
 
     start = time.monotonic()
     bi.ensure_venv()
@@ -131,9 +131,9 @@ def superset(
             "IKM_STATE_DIR": str(tmp_path_factory.mktemp("superset_state")),
             "IKM_LANDING_DIR": str(samples_dir),
             "WAREHOUSE_URL": loaded_warehouse.render_as_string(hide_password=False),
-            # bi_reader is one role on the server: this session's password, set by the
-            # migrations Superset's start runs, and the one its database connection uses.
-            "IKM_BI_READER_PASSWORD": secrets.token_urlsafe(16),
+            # bi_reader is one role on the whole server: the migrations Superset's start runs
+            # must keep the password the rest of this session connects with.
+            "IKM_BI_READER_PASSWORD": bi_reader_password(),
             "IKM_BI_USER": LOGIN[0],
             "IKM_BI_PASSWORD": LOGIN[1],
         }
