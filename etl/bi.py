@@ -202,8 +202,9 @@ def _run(args: list[str], env: dict[str, str], log) -> None:
 def prepare_superset(
     folder: Path, metadata: URL, env: dict[str, str], log, say=print
 ) -> dict[str, float]:
-    """``db upgrade`` + ``init`` once per Superset version and metadata database, the admin
-    and dashboard import once per export, login and warehouse URI; seconds per step run."""
+    """``db upgrade`` + ``init`` once per Superset version and metadata database; the admin
+    and dashboard import once per export, mart definitions, login and warehouse URI. Returns
+    the seconds each step that ran took."""
     stamp_path = folder / "siap.json"
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
     superset = str(VENV / "bin" / "superset")
@@ -220,9 +221,11 @@ def prepare_superset(
         revision, has_dashboard = _metadata_state(metadata)
         stamp = {"metadata": [lock, revision]}
         stamp_path.write_text(json.dumps(stamp))
+    # The marts' SQL too: the import refreshes each dataset's columns from the warehouse.
     wanted = _digest(
         EXPORT_DIR,
         IMPORT_SCRIPT,
+        PROJECT_ROOT / "sql" / "views",
         extra="\n".join(
             env[k]
             for k in ("SUPERSET_ADMIN_USERNAME", "SUPERSET_ADMIN_PASSWORD", "IKM_BI_DATABASE_URI")
