@@ -86,9 +86,11 @@ def warehouse_state(url: URL) -> dict[str, str]:
         r[0]
         for r in query(
             url,
-            "select table_schema || '.' || table_name from information_schema.views "
-            "where table_schema = 'mart' or (table_schema = 'core' and "
-            "(table_name like 'fakta%%' or table_name like 'dim_%%')) order by 1",
+            # pg_class, not information_schema: that leaves out materialized views (the marts)
+            "select n.nspname || '.' || c.relname from pg_class as c "
+            "inner join pg_namespace as n on c.relnamespace = n.oid "
+            "where c.relkind in ('v', 'm') and (n.nspname = 'mart' or (n.nspname = 'core' and "
+            "(c.relname like 'fakta%%' or c.relname like 'dim_%%'))) order by 1",
         )
     ]
     state = {}
@@ -98,10 +100,10 @@ def warehouse_state(url: URL) -> dict[str, str]:
             r[0]
             for r in query(
                 url,
-                "select column_name from information_schema.columns where table_schema = %s "
-                "and table_name = %s and data_type not like 'timestamp%%' "
-                "order by ordinal_position",
-                (schema, table),
+                "select a.attname from pg_attribute as a where a.attrelid = %s::regclass "
+                "and a.attnum > 0 and not a.attisdropped "
+                "and format_type(a.atttypid, null) not like 'timestamp%%' order by a.attnum",
+                (f'"{schema}"."{table}"',),
             )
             if r[0] not in VOLATILE and not r[0].endswith("_id") and r[0] != "baris"
         ]
@@ -263,6 +265,28 @@ class Services:
                 return run
             time.sleep(2)
         raise AssertionError(f"{dag_id} {run_id} not done after {timeout:.0f} s")
+
+    def wait_published(self, timeout: float = 300) -> None:
+        """Until ikm_publikasi has run after the warehouse's last asset event, then idle: the
+        marts are materialized, so they hold the loads only once it refreshed them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            events = self.api("GET", "/assets/events?limit=100&order_by=-timestamp")
+            changed = [
+                dt.datetime.fromisoformat(e["timestamp"].replace("Z", "+00:00"))
+                for e in events["asset_events"]
+                if e["uri"] in ("ikm://gudang/core", "ikm://gudang/referensi")
+            ]
+            done = [
+                dt.datetime.fromisoformat(r["queued_at"].replace("Z", "+00:00"))
+                for r in self.runs("ikm_publikasi")
+                if r["state"] in ("success", "failed") and r.get("queued_at")
+            ]
+            if not changed or (done and max(done) >= max(changed)):
+                self.wait_idle(max(deadline - time.monotonic(), 1))
+                return
+            time.sleep(2)
+        raise AssertionError("ikm_publikasi did not follow the warehouse's last change")
 
     def wait_idle(self, timeout: float = 300) -> None:
         """Until no run of any DAG is queued or running (asset-triggered ones included)."""

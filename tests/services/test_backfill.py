@@ -62,14 +62,6 @@ def _backfill_of(services, days) -> int:
     raise AssertionError(f"no backfill covering {days}: {backfills}")
 
 
-def _wait_for_publish(services, timeout: float = 120) -> None:
-    """Until the asset-triggered ikm_publikasi has run after the last change, then idle."""
-    deadline = time.monotonic() + timeout
-    while not services.runs("ikm_publikasi") and time.monotonic() < deadline:
-        time.sleep(2)
-    services.wait_idle()
-
-
 def _assert_all_succeeded(runs: dict, days) -> None:
     assert sorted(runs) == sorted(days), runs
     assert {d: r["state"] for d, r in runs.items()} == {d: "success" for d in days}
@@ -135,7 +127,7 @@ def test_three_day_backfill_from_the_ui_dialog(airflow_services, clean_run, page
         page.get_by_text(run["dag_run_id"]).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "backfill-runs.png"), full_page=True)
 
-    services.wait_idle()
+    services.wait_published()
     assert warehouse_state(services.warehouse) == clean_run(BACKFILL_DAYS)
     # the three days ran side by side, and their loads took turns in the pool ikm_gudang
     assert runs_overlapped(list(runs.values()))
@@ -175,7 +167,7 @@ def test_rest_api_backfill_reprocessing_all_runs_keeps_a_later_correction(
     )
     run = services.wait_for_run(DAG_ID, correction["dag_run_id"])
     assert run["state"] == "success"
-    _wait_for_publish(services)
+    services.wait_published()
     expected = clean_run([*BACKFILL_DAYS, CORRECTION_DAY])
     assert warehouse_state(services.warehouse) == expected
 
@@ -184,7 +176,7 @@ def test_rest_api_backfill_reprocessing_all_runs_keeps_a_later_correction(
     runs = services.wait_for_backfill(again["id"], BACKFILL_DAYS)
     _assert_all_succeeded(runs, BACKFILL_DAYS)
     assert all(r["dag_run_id"].startswith("backfill__") for r in runs.values())
-    services.wait_idle()
+    services.wait_published()
     assert warehouse_state(services.warehouse) == expected
     used, overlaps = pool_usage(services)
     assert sum(f"{DAG_ID}/backfill__" in t and t.endswith("/muat") for t in used) == 3
@@ -249,7 +241,7 @@ def test_cli_backfill_of_missing_and_errored_runs(airflow_services, clean_run):
     backfill_id = _backfill_of(services, BACKFILL_DAYS)
     runs = services.wait_for_backfill(backfill_id, BACKFILL_DAYS)
     assert {d: r["state"] for d, r in runs.items()} == {d: "success" for d in BACKFILL_DAYS}
-    services.wait_idle()
+    services.wait_published()
     assert warehouse_state(services.warehouse) == clean_run(BACKFILL_DAYS)
 
 

@@ -98,7 +98,7 @@ def test_one_day_runs_through_the_scheduler_and_the_celery_worker(airflow_servic
     deadline = time.monotonic() + 120
     while _run_count(services, PUBLISH_DAG) == published_before and time.monotonic() < deadline:
         time.sleep(2)
-    services.wait_idle()
+    services.wait_published()
     assert warehouse_state(services.warehouse) == clean_run([day])
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
