@@ -34,8 +34,9 @@ run: venv
 	@$(BIN)/python -m etl run
 
 # Airflow's UI, scheduler, dag-processor and triggerer on 127.0.0.1:8080 until Ctrl-C.
+# EXECUTOR=celery: the CeleryExecutor with a worker on the Redis at 127.0.0.1:6379, as on a server.
 airflow: venv
-	@$(BIN)/python -m etl airflow
+	@$(BIN)/python -m etl airflow $(if $(EXECUTOR),--executor $(EXECUTOR))
 
 # Superset and the IKM dashboard on 127.0.0.1:8088 until Ctrl-C (its own venv, .venv-bi).
 bi: venv
