@@ -54,6 +54,36 @@ BACKFILL_DAYS = [dt.date(2024, 3, 9), dt.date(2024, 3, 10), dt.date(2024, 3, 11)
 CORRECTION_DAY = dt.date(2024, 4, 15)
 
 
+# Debian's Chromium, as root, with no network of its own (never `playwright install`)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(request):
+    """A Chromium page driven by Playwright; a screenshot when the test fails, kept under
+    test-artifacts/ (the browser tests of Airflow's UI and of Superset)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.set_default_timeout(60_000)
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is None or report.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
 def logical_date(day: dt.date) -> dt.datetime:
     """The logical date of the run that processes arrival day ``day``: D 01:00 WIB."""
     return dt.datetime(day.year, day.month, day.day, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))

@@ -29,15 +29,6 @@ from etl.settings import PROJECT_ROOT
 from tests.conftest import SESSION, _admin, query
 from tests.services.conftest import ARTIFACTS, _free_port
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOGIN = ("admin", "rahasia-uji-bi")
 TIMINGS: dict[str, float] = {}
 
@@ -149,23 +140,6 @@ def superset(
         run.stop()
         _admin(metadata, f'drop database if exists "{metadata.database}" with (force)')
         print("\nSuperset test timings (s): " + str({k: round(v, 1) for k, v in TIMINGS.items()}))
-
-
-@pytest.fixture
-def page(request):
-    """Debian's Chromium driven by Playwright; a screenshot under test-artifacts/ on failure."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1400})
-        page.set_default_timeout(60_000)
-        yield page
-        report = getattr(request.node, "rep_call", None)
-        if report is None or report.failed:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        browser.close()
 
 
 def _log_in(page, url: str) -> None:
