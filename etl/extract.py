@@ -29,6 +29,7 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import math
 import os
 import re
@@ -70,17 +71,34 @@ TYPE_ERRORS = {k: g.alasan for k, g in parsing.TIPE_GALAT.items()}
 POLA_NAMA = "<jenis>_<periode>.<csv|xlsx|json>, misalnya unit_ikm_2023.xlsx"
 
 Row = tuple[int, list[str | None]]
+UNREADABLE_SUFFIX = (
+    "; berkas akan diproses ulang otomatis saat tersedia kembali, Anda tidak perlu mengirim ulang"
+)
+
+log = logging.getLogger(__name__)
 
 
 class Rejected(Exception):
     """The whole file is rejected; the message is for the office, in Indonesian."""
 
 
+class Unreadable(Rejected):
+    """The landed file cannot be read now (removed or replaced after discovery, the disk gone).
+
+    Not the office's fault: :func:`extract` records it as a system error (``galat_sistem``),
+    which the next run of the day retries, and never withdraws what an earlier run loaded from
+    it. A subclass of :class:`Rejected` so that callers that only plan (``etl.reprocess``)
+    report it like any other file that cannot be taken.
+    """
+
+
 @dataclass
 class ExtractResult:
     submission_id: int
     path: str
-    status: str  # "diekstrak", "dilewati" (unchanged and already done) or "ditolak"
+    status: str
+    """"diekstrak", "dilewati" (unchanged and already done), "ditolak", or "tidak_terbaca" (the
+    file cannot be read now and an earlier run's outcome stands)."""
     jumlah_baris: int = 0
     parquet: str | None = None
     errors: str | None = None
@@ -140,6 +158,10 @@ def _library_guard(message: str) -> Iterator[None]:
         yield
     except Rejected:
         raise
+    except OSError as exc:
+        if exc.errno is None:  # a library's own "not a valid file", not the disk
+            raise Rejected(message) from exc
+        raise Unreadable(f"berkas tidak dapat dibaca dari disk ({exc.strerror})") from exc
     except Exception as exc:  # see docstring
         raise Rejected(message) from exc
 
@@ -1096,7 +1118,18 @@ def open_landed(landing_dir: Path, rel_path: str) -> Path:
             raise Rejected("tautan simbolik tidak diproses; kirim berkas aslinya")
     if not candidate.resolve().is_relative_to(root):
         raise Rejected("lokasi berkas di luar zona pendaratan")
-    mode = os.lstat(candidate).st_mode
+    try:
+        mode = os.lstat(candidate).st_mode
+    except FileNotFoundError as exc:
+        raise Unreadable(
+            "berkas tidak ditemukan lagi di zona pendaratan (dihapus atau dipindahkan setelah "
+            "didaftar)"
+        ) from exc
+    except OSError as exc:
+        reason = f"berkas tidak dapat dibaca dari zona pendaratan ({exc.strerror})"
+        raise Unreadable(reason) from exc
+    if stat.S_ISDIR(mode):
+        raise Unreadable("berkas diganti dengan sebuah folder setelah didaftar")
     if not stat.S_ISREG(mode):
         raise Rejected("bukan berkas biasa")
     return candidate
@@ -1138,11 +1171,41 @@ def extract(rel_path: str, force: bool = False) -> ExtractResult:
         conn.commit()
         try:
             result = _extract(conn, settings.landing_dir, rel_path, submission_id, force)
+        except Unreadable as exc:
+            result = _unreadable(conn, submission_id, rel_path, str(exc))
         except Rejected as exc:
             audit.reject(conn, submission_id, str(exc))
             result = ExtractResult(submission_id, rel_path, "ditolak")
+        except OSError as exc:
+            if exc.errno is None:
+                raise
+            reason = f"berkas tidak dapat dibaca dari disk ({exc.strerror})"
+            result = _unreadable(conn, submission_id, rel_path, reason)
         conn.commit()
     return result
+
+
+def _unreadable(conn, submission_id: int, rel_path: str, reason: str) -> ExtractResult:
+    """A file that cannot be read now: a system error the next run retries.
+
+    A file an earlier run finished keeps its row and what it loaded (a disk that is briefly
+    away must not withdraw a region's data); any other gets a ``galat_sistem`` rejection, so
+    the day's run shows red (``publish.check_day``) and its re-run processes the file when it
+    is back. Its staged files, if any were half written, are removed.
+    """
+    conn.rollback()  # whatever this attempt wrote to its row
+    for p in staged_paths(submission_id):
+        p.unlink(missing_ok=True)
+    row = conn.execute(
+        "select status, galat_sistem from audit.submission where submission_id = %s",
+        (submission_id,),
+    ).fetchone()
+    log.warning("TIDAK TERBACA %s: %s", rel_path, reason)
+    if row and row[0] in audit.TERMINAL and not row[1]:
+        note = f"{reason}; hasil proses sebelumnya ({row[0]}) tetap berlaku"
+        return ExtractResult(submission_id, rel_path, "tidak_terbaca", notes=[note])
+    audit.reject(conn, submission_id, reason + UNREADABLE_SUFFIX, system=True)
+    return ExtractResult(submission_id, rel_path, "ditolak", notes=[reason])
 
 
 def _extract(
