@@ -108,10 +108,13 @@ def apply_view_file(conn: sa.Connection, path: Path) -> None:
 
 
 def _grant_bi_reader(conn: sa.Connection) -> None:
-    """bi_reader reads every object of ``mart`` (re-created objects lose their grants)."""
+    """bi_reader reads every object of ``mart`` (re-created objects lose their grants); no
+    other role but the owner and superusers may connect."""
     database = conn.execute(sa.text("select current_database()")).scalar_one()
     for statement in (
-        f'revoke temporary on database "{database}" from public',
+        # a role may connect only where it is granted to (a leaked Airflow or Superset
+        # database password must not open the warehouse)
+        f'revoke connect, temporary on database "{database}" from public',
         f'grant connect on database "{database}" to {BI_READER_ROLE}',
         f"grant usage on schema mart to {BI_READER_ROLE}",
         f"grant select on all tables in schema mart to {BI_READER_ROLE}",
@@ -126,6 +129,7 @@ def _bi_reader_login(engine: sa.Engine) -> None:
     PostgreSQL refuses with "tuple concurrently updated"; the second simply tries again.
     """
     password = bi_reader_password()
+    warehouse.mask_in_airflow(password)
     for attempt in range(5):
         try:
             with engine.begin() as conn:

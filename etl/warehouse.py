@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,6 +102,38 @@ def _ensure_database(url: URL) -> None:
     _EXISTING.add(key)
 
 
+_MASKED: set[str] = set()
+
+
+def mask_in_airflow(secret: str | None) -> None:
+    """Inside an Airflow process, have Airflow's secrets masker hide ``secret`` (and its
+    URL-encoded form) in every log line, so a connection string written to a task log by a
+    library or a debugging engineer shows ``***``. Outside Airflow it does nothing: importing
+    ``etl`` never imports Airflow, and only code that Airflow already loaded calls into it."""
+    if not secret or secret in _MASKED or "airflow.sdk" not in sys.modules:
+        return
+    from airflow.sdk.log import mask_secret
+
+    rendered = URL.create("postgresql", username="u", password=secret, host="h")
+    as_in_url = rendered.render_as_string(hide_password=False).split("u:", 1)[1].rsplit("@h", 1)[0]
+    forms = {
+        secret,
+        as_in_url,  # how SQLAlchemy writes it into a URL
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+    }
+    for form in forms:
+        mask_secret(form)  # the task process, and its supervisor (which writes the task log)
+    if "airflow._shared.secrets_masker" in sys.modules:
+        # a task run in-process (``dag.test()``, ``airflow dags test``) logs through the
+        # masker of Airflow core, a separate instance
+        from airflow._shared.secrets_masker import _secrets_masker
+
+        for form in forms:
+            _secrets_masker().add_mask(form)
+    _MASKED.add(secret)
+
+
 def warehouse_url() -> URL:
     """The warehouse's SQLAlchemy URL (psycopg 3 driver), its database created if missing."""
     configured = get_settings().warehouse_url
@@ -109,6 +143,7 @@ def warehouse_url() -> URL:
             url = url.set(drivername="postgresql+psycopg")
     else:
         url = _embedded_url(WAREHOUSE_DB, "psycopg")
+    mask_in_airflow(url.password)
     _ensure_database(url)
     return url
 
@@ -128,8 +163,10 @@ def bi_reader_url(driver: str = "psycopg") -> URL:
     """The warehouse as BI tools reach it: role ``bi_reader``, which reads schema ``mart`` only."""
     from etl.settings import BI_READER_ROLE, bi_reader_password
 
+    password = bi_reader_password()
+    mask_in_airflow(password)
     return warehouse_url().set(
-        drivername=f"postgresql+{driver}", username=BI_READER_ROLE, password=bi_reader_password()
+        drivername=f"postgresql+{driver}", username=BI_READER_ROLE, password=password
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import uuid
 
 import psycopg
 import pytest
 
 from etl import landing, migrate, pipeline
 from etl.settings import BI_READER_ROLE
-from tests.conftest import dsn, query
+from tests.conftest import _admin, dsn, query
 
 pytestmark = pytest.mark.integration
 
@@ -136,3 +137,15 @@ def test_its_sessions_are_read_only_by_default(loaded):
     conn = as_bi_reader(loaded, read_write=False)
     with conn, pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         conn.execute("create table mart.coba (a int)")
+
+
+def test_any_other_login_role_cannot_even_connect(loaded):
+    """Like the Airflow and Superset metadata roles of docker compose: a role without grants
+    on the warehouse gets nothing, not even a connection."""
+    role = f"uji_peran_{uuid.uuid4().hex[:8]}"
+    _admin(loaded, f"create role {role} login password 'uji-sandi-lain'")
+    try:
+        with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+            psycopg.connect(dsn(loaded.set(username=role, password="uji-sandi-lain"))).close()
+    finally:
+        _admin(loaded, f"drop role {role}")
