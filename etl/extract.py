@@ -327,6 +327,12 @@ def read_csv(path: Path, candidates: list[Kind]) -> Source:
                         layout.lines_after[number] = reader.line_num
                     yield number, _text_cells(cells)
             except csv.Error as exc:
+                if "field limit" in str(exc):
+                    raise Rejected(
+                        f"berkas CSV: sel di sekitar baris {reader.line_num} lebih panjang dari "
+                        f'{csv.field_size_limit()} karakter; periksa tanda kutip (") yang '
+                        "tidak ditutup"
+                    ) from exc
                 raise Rejected(f"berkas CSV rusak sekitar baris {reader.line_num}: {exc}") from exc
 
     sheet = Sheet(None, rows())
@@ -400,6 +406,12 @@ def read_xlsx(path: Path, candidates: list[Kind]) -> Source:
 
 
 def _json_cell(value: object, number: int, key: str) -> str | None:
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL text cannot hold NUL; a CSV with NUL is refused as binary the same way
+        raise Rejected(
+            f"objek ke-{number - 1}: nilai '{key}' berisi karakter NUL (\\u0000); hapus "
+            "karakter itu lalu kirim ulang"
+        )
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -425,6 +437,11 @@ def read_json(path: Path, candidates: list[Kind]) -> Source:
     except RecursionError as exc:
         raise Rejected("berkas JSON bersarang terlalu dalam; kirim larik objek datar") from exc
     except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise Rejected(
+                "berkas JSON berisi angka yang terlalu panjang (lebih dari 4.300 digit); "
+                "tulis kode dan angka sebagai teks yang wajar"
+            ) from exc
         raise Rejected(f"berkas JSON tidak sah: {exc}") from exc
     if not isinstance(data, list):
         raise Rejected(

@@ -123,7 +123,10 @@ def write_feedback(conn: psycopg.Connection, submission_id: int) -> Path:
             writer = csv.writer(fh, delimiter=";")
             writer.writerow(["baris", "kolom", "nilai", "alasan"])
             for r in rows:
-                writer.writerow([r["baris"], r["kolom"], neutralise(r["nilai"]), r["alasan"]])
+                # every text cell: reasons may quote the value, column names come from headers
+                writer.writerow(
+                    [r["baris"], *(neutralise(r[k]) for k in ("kolom", "nilai", "alasan"))]
+                )
     else:
         table.unlink(missing_ok=True)
     return report

@@ -21,6 +21,12 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 PREFIX = "/umpan-balik"
 MEDIA = {".md": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
+SAFE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+}
+"""A report quotes what offices sent (HTML too): browsers must show it as text, never sniff it
+as a page or run anything in it."""
 
 
 def _root() -> Path:
@@ -56,7 +62,11 @@ def umpan_balik(rel: str = ""):
         raise HTTPException(status_code=404, detail="belum ada umpan balik")
     path = _inside(root, rel)
     if path.is_file():
-        return FileResponse(path, media_type=MEDIA.get(path.suffix, "text/plain; charset=utf-8"))
+        return FileResponse(
+            path,
+            media_type=MEDIA.get(path.suffix, "text/plain; charset=utf-8"),
+            headers=SAFE_HEADERS,
+        )
     base = f"{PREFIX}/{rel.strip('/')}/".replace("//", "/")
     items = sorted(os.scandir(path), key=lambda e: e.name, reverse=not rel)
     links = "".join(
