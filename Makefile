@@ -67,7 +67,7 @@ bench: venv
 
 # The reader fuzzers for longer than `make test` does (IKM_FUZZ_EXAMPLES cases per property).
 fuzz: venv
-	@IKM_FUZZ_EXAMPLES=$${IKM_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q tests/unit/test_fuzz_readers.py
+	@IKM_FUZZ_EXAMPLES=$${IKM_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/unit/test_fuzz_readers.py
 
 test-dags: venv
 	@$(BIN)/python -m pytest -m dags
