@@ -32,6 +32,8 @@ Asia/Jakarta): the run at 01:00 on D+1 processes the files that arrived on D.
 5. **muat** (pool `ikm_gudang`): each accepted file in its own transaction. A bad file is
    rejected with its reason and never stops the others; only warehouse hiccups are retried,
    with exponential backoff.
+   Two runs of the same day (a scheduled and a manual one) never overlap in validate, load or
+   publish: each takes the day's lock (`etl.pipeline.day_lock`); extracts take it shared.
 6. **terbitkan**: terminal status for every file, feedback reports to each office, run record.
    Its log names every rejected file, its reason and the link to its report (`/umpan-balik/`).
 7. **periksa**: fails the run (so it shows red and alerts) when a file ended in a system error.
@@ -83,6 +85,12 @@ def _peringatan_terlambat() -> DeadlineAlert | None:
     )
 
 
+def _jeda_ulang_detik() -> float:
+    """First retry delay in seconds (``IKM_JEDA_ULANG_DETIK``, default 20), doubled at each
+    retry: a setting so that the database-restart test retries in seconds, not minutes."""
+    return float(os.environ.get("IKM_JEDA_ULANG_DETIK") or 20)
+
+
 def _arrival_date() -> str:
     from etl.pipeline import arrival_date
 
@@ -115,7 +123,7 @@ def _retry_only_transient(step, *args):
     default_args={
         "owner": "ikm-data-engineering",
         "retries": 3,
-        "retry_delay": timedelta(seconds=20),
+        "retry_delay": timedelta(seconds=_jeda_ulang_detik()),
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=10),
         "execution_timeout": timedelta(hours=2),
@@ -140,33 +148,39 @@ def ikm_ingest_nightly():
 
     @task
     def ekstrak(path: str) -> dict:
-        from etl.extract import extract
+        from etl.pipeline import extract_file
 
-        return _retry_only_transient(extract, path).as_xcom()
+        return _retry_only_transient(extract_file, path).as_xcom()
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def validasi() -> list[dict]:
         """Every file extract staged today (a failed extract leaves the others to go on)."""
         import datetime as dt
 
-        from etl.pipeline import validate_day
+        from etl.pipeline import under_day_lock, validate_day
 
-        return _retry_only_transient(validate_day, dt.date.fromisoformat(_arrival_date()))
+        tanggal = dt.date.fromisoformat(_arrival_date())
+        return _retry_only_transient(under_day_lock, tanggal, validate_day, tanggal)
 
     @task(pool=WAREHOUSE_POOL)
     def muat(validated: list[dict]) -> list[dict]:
-        from etl.pipeline import load_validated
+        import datetime as dt
 
-        return _retry_only_transient(load_validated, validated)
+        from etl.pipeline import load_validated, under_day_lock
+
+        tanggal = dt.date.fromisoformat(_arrival_date())
+        return _retry_only_transient(under_day_lock, tanggal, load_validated, validated)
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def terbitkan() -> dict:
         import datetime as dt
 
+        from etl.pipeline import under_day_lock
         from etl.publish import publish
 
         run_id = get_current_context()["dag_run"].run_id
-        return _retry_only_transient(publish, dt.date.fromisoformat(_arrival_date()), run_id)
+        tanggal = dt.date.fromisoformat(_arrival_date())
+        return _retry_only_transient(under_day_lock, tanggal, publish, tanggal, run_id)
 
     @task(retries=0)
     def periksa() -> int:

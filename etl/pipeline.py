@@ -3,14 +3,63 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from etl import extract, landing, load, marts, migrate, publish, validate
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def day_lock(tanggal: dt.date, *, shared: bool = False) -> Iterator[None]:
+    """Hold the arrival day's lock while the block runs (a session advisory lock on its own
+    autocommit connection, so no transaction stays open meanwhile).
+
+    Why: two runs of the same day at once (the scheduled run and a manual one) would otherwise
+    interleave: one run's publish closes as a system error the files the other has extracted
+    but not loaded yet, both validate the same files into the same staging table (one
+    dropping it under the other), and one re-stages a file's Parquet while the other COPYs it.
+    Extracts take the lock shared (a run's own extracts run side by side); validate, load and
+    publish take it exclusively, so they never overlap a stage of the other run. A whole
+    ``run_day`` holds it exclusively: the second run waits, then finds every file done and
+    skips it. The per-kind ``muat:<jenis>`` lock in :mod:`etl.load` still orders loads of
+    different days.
+    """
+    from etl import warehouse
+
+    key = f"hari:{tanggal.isoformat()}"
+    take, give = (
+        ("pg_advisory_lock_shared", "pg_advisory_unlock_shared")
+        if shared
+        else ("pg_advisory_lock", "pg_advisory_unlock")
+    )
+    with warehouse.connect(autocommit=True) as conn:
+        conn.execute(f"select {take}(hashtext(%s))", (key,))
+        try:
+            yield
+        finally:
+            if not conn.closed:
+                conn.execute(f"select {give}(hashtext(%s))", (key,))
+
+
+def under_day_lock(tanggal: dt.date, step: Callable[..., T], *args: Any, shared: bool = False) -> T:
+    """``step(*args)`` under the day's lock: how the DAG's tasks call the stages."""
+    with day_lock(tanggal, shared=shared):
+        return step(*args)
+
+
+def extract_file(rel_path: str, force: bool = False) -> extract.ExtractResult:
+    """Extract one landed file under its day's shared lock (see :func:`day_lock`)."""
+    from etl.audit import parts_of
+
+    with day_lock(parts_of(rel_path)[0], shared=True):
+        return extract.extract(rel_path, force)
 
 
 def process_file(rel_path: str) -> dict[str, Any]:
@@ -26,12 +75,17 @@ def process_file(rel_path: str) -> dict[str, Any]:
 
 def run_day(tanggal: dt.date) -> dict[str, Any]:
     """One arrival day end to end in this process: the nightly DAG's tasks, then what
-    ``ikm_publikasi`` does after it (the marts refreshed together)."""
+    ``ikm_publikasi`` does after it (the marts refreshed together).
+
+    The day's lock is held from discovery to publish: a second run of the same day started
+    meanwhile waits for it, then skips every file this one finished.
+    """
     migrate.prepare()
-    for rel_path in landing.discover(tanggal):
-        extract.extract(rel_path)
-    load_validated(validate_day(tanggal))
-    summary = publish.publish(tanggal)
+    with day_lock(tanggal):
+        for rel_path in landing.discover(tanggal):
+            extract.extract(rel_path)
+        load_validated(validate_day(tanggal))
+        summary = publish.publish(tanggal)
     summary["mart"] = marts.refresh()["mart_disegarkan"]
     return summary
 
