@@ -40,6 +40,10 @@ from tests.conftest import SESSION, _admin, query
 from tests.webhook import local_webhook
 
 DAG_ID = "ikm_ingest_nightly"
+# The warehouse's and the metadata database's password in this session (the test server
+# trusts local connections, so any password connects); tests/services/test_secrets.py looks
+# for it in every log and XCom of the session.
+SECRET = f"IkmRahasia-{SESSION}-uji"  # from SESSION: this module is imported twice
 ARTIFACTS = Path(os.environ.get("IKM_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
 
 # Sample arrival days moved to three consecutive days (files keep their content); the
@@ -370,13 +374,15 @@ def airflow_services(
     base.update(
         {
             "IKM_STATE_DIR": str(state),
-            "WAREHOUSE_URL": warehouse.render_as_string(hide_password=False),
+            "WAREHOUSE_URL": warehouse.set(password=SECRET).render_as_string(hide_password=False),
             "IKM_LANDING_DIR": str(backfill_landing),
             "IKM_STAGING_DIR": str(folders["staging"]),
             "IKM_FEEDBACK_DIR": str(folders["umpan_balik"]),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta.render_as_string(hide_password=False),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta.set(password=SECRET).render_as_string(
+                hide_password=False
+            ),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": meta.set(
-                drivername="postgresql+psycopg"
+                drivername="postgresql+psycopg", password=SECRET
             ).render_as_string(hide_password=False),
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             # Alerts go to a local webhook; every backfilled day is "late" after 3 seconds.
