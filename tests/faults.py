@@ -48,15 +48,17 @@ def etl_process(*args: str) -> subprocess.Popen:
     )
 
 
-def backend_running(url: URL, pattern: str, *, waiting_on_lock: bool = False) -> int | None:
-    """The pid of a backend of ``url``'s database running a statement matching ``pattern``."""
-    rows = query(
-        url,
+def backend_running(
+    conn: psycopg.Connection, url: URL, pattern: str, *, waiting_on_lock: bool = False
+) -> int | None:
+    """The pid of a backend of ``url``'s database running a statement matching ``pattern``,
+    asked on one open ``conn`` (a connection per poll would load the server)."""
+    rows = conn.execute(
         "select pid from pg_stat_activity where datname = %s and pid <> pg_backend_pid() "
         "and state = 'active' and query ilike %s "
         "and (not %s or wait_event_type = 'Lock')",
         (url.database, pattern, waiting_on_lock),
-    )
+    ).fetchall()
     return rows[0][0] if rows else None
 
 

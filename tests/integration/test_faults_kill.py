@@ -41,12 +41,13 @@ def _kill_when(url, pattern: str, *, holder: psycopg.Connection | None = None) -
     """Start ``process BIG`` and SIGKILL it once its backend runs ``pattern`` (waiting for
     the lock ``holder`` holds, if given: released right after the kill)."""
     proc = etl_process("process", BIG)
+    watcher = psycopg.connect(dsn(url), autocommit=True)
     try:
 
         def caught() -> int | None:
             if proc.poll() is not None:
                 return -1  # ended before the fault could be injected
-            return backend_running(url, pattern, waiting_on_lock=holder is not None)
+            return backend_running(watcher, url, pattern, waiting_on_lock=holder is not None)
 
         backend = poll(caught, timeout=90, what=f"a backend running {pattern!r}")
         assert backend != -1, f"the stage ended before the fault: {proc.communicate()}"
@@ -59,6 +60,7 @@ def _kill_when(url, pattern: str, *, holder: psycopg.Connection | None = None) -
         # The server notices the vanished client and rolls its transaction back.
         poll(lambda: backend_gone(url, backend), timeout=30, what="the killed backend to end")
     finally:
+        watcher.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
