@@ -62,6 +62,7 @@ def test_make_airflow_starts_with_a_login_and_stops_cleanly_on_ctrl_c(
         text=True,
     )
     lines: list[str] = []
+    children: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -98,11 +99,14 @@ def test_make_airflow_starts_with_a_login_and_stops_cleanly_on_ctrl_c(
         gone = psutil.wait_procs(children, timeout=30)[1]
         assert gone == [], [p.cmdline() for p in gone]
     finally:
+        # only this command's own processes: the session's Airflow (tests/services/conftest.py)
+        # runs under this pytest too, and later tests still use it
+        with contextlib.suppress(psutil.Error):
+            children += psutil.Process(process.pid).children(recursive=True)
         if process.poll() is None:
             process.kill()
-        for child in psutil.Process().children(recursive=True):
-            if "airflow" in _cmdline(child):
-                with contextlib.suppress(psutil.Error):
-                    child.kill()
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
         for url in (warehouse, meta):
             _admin(url, f'drop database if exists "{url.database}" with (force)')
