@@ -26,7 +26,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from etl.settings import PROJECT_ROOT
-from tests.conftest import SESSION, _admin, query
+from tests.conftest import SESSION, _admin, _fresh_warehouse, query
 from tests.webhook import local_webhook
 
 DAG_ID = "ikm_ingest_nightly"
@@ -167,20 +166,13 @@ def clean_run(template_db: URL, backfill_landing: Path, tmp_path_factory: pytest
         key = tuple(sorted(days))
         if key in cache:
             return cache[key]
-        url = template_db.set(database=f"ikm_test_{SESSION}_bersih_{uuid.uuid4().hex[:6]}")
-        _admin(url, f'create database "{url.database}" template "{template_db.database}"')
         folder = tmp_path_factory.mktemp("bersih")
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("WAREHOUSE_URL", url.render_as_string(hide_password=False))
-            patch.setenv("IKM_LANDING_DIR", str(backfill_landing))
-            patch.setenv("IKM_STAGING_DIR", str(folder / "staging"))
-            patch.setenv("IKM_FEEDBACK_DIR", str(folder / "umpan_balik"))
+        with _fresh_warehouse(template_db, backfill_landing, folder) as url:
             from etl import pipeline
 
             for day in key:
                 pipeline.run_day(day)
-        cache[key] = warehouse_state(url)
-        _admin(url, f'drop database if exists "{url.database}" with (force)')
+            cache[key] = warehouse_state(url)
         return cache[key]
 
     return state_after

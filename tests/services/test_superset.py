@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy.engine import URL, make_url
 
 from etl.settings import PROJECT_ROOT
-from tests.conftest import SESSION, _admin, query
+from tests.conftest import _admin, _fresh_warehouse, query
 from tests.services.conftest import ARTIFACTS, _free_port
 
 LOGIN = ("admin", "rahasia-uji-bi")
@@ -89,21 +89,12 @@ def loaded_warehouse(
     """The template with every sample arrival day loaded through the etl package."""
     from etl import landing, pipeline
 
-    url = template_db.set(database=f"ikm_test_{SESSION}_superset")
-    _admin(url, f'drop database if exists "{url.database}" with (force)')
-    _admin(url, f'create database "{url.database}" template "{template_db.database}"')
-    folder = tmp_path_factory.mktemp("superset_wh")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WAREHOUSE_URL", url.render_as_string(hide_password=False))
-        patch.setenv("IKM_LANDING_DIR", str(samples_dir))
-        patch.setenv("IKM_STAGING_DIR", str(folder / "staging"))
-        patch.setenv("IKM_FEEDBACK_DIR", str(folder / "umpan_balik"))
+    with _fresh_warehouse(template_db, samples_dir, tmp_path_factory.mktemp("superset_wh")) as url:
         start = time.monotonic()
-        for day in landing.arrival_days(samples_dir):
+        for day in landing.arrival_days():
             pipeline.run_day(day)
         TIMINGS["warehouse load"] = time.monotonic() - start
-    yield url
-    _admin(url, f'drop database if exists "{url.database}" with (force)')
+        yield url
 
 
 @pytest.fixture(scope="module")
