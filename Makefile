@@ -42,7 +42,7 @@ airflow: venv
 bi: venv
 	@$(BIN)/python -m etl bi
 
-# .venv-bi from bi/requirements.txt, (re)installed only when that lock changes (etl.bi checks
+# .venv-bi from bi/requirements.txt, (re)installed only when that lock changes (etl.ops.superset checks
 # the same stamp, so the browser test and make bi build it the same way).
 bi-venv: venv
 	@$(BIN)/python -m etl bi --venv-only
@@ -65,9 +65,9 @@ test-integration: venv
 bench: venv
 	@$(BIN)/python bench/run_bench.py
 
-# The reader fuzzers for longer than `make test` does (IKM_FUZZ_EXAMPLES cases per property).
+# The reader fuzzers for longer than `make test` does (FUZZ_EXAMPLES cases per property).
 fuzz: venv
-	@IKM_FUZZ_EXAMPLES=$${IKM_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/unit/test_fuzz_readers.py
+	@FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/unit/test_fuzz_readers.py
 
 test-dags: venv
 	@$(BIN)/python -m pytest -m dags

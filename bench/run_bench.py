@@ -60,13 +60,13 @@ def bench_database(name: str) -> str:
 
 def landing_for(fraction: float) -> Path:
     """The national set for ``fraction``, generated once and kept under the state folder."""
-    from etl import nasional
+    from etl.generators import national
 
     folder = get_settings().state_dir / "bench" / f"nasional-{fraction:g}"
     marker = folder / ".lengkap.json"
     if not marker.exists():
         started = time.perf_counter()
-        summary = nasional.generate_national(
+        summary = national.generate_national(
             folder / "landing", get_settings().reference_dir, fraction=fraction, tanggal_tiba=DAY
         )
         marker.write_text(
@@ -117,40 +117,23 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
 """Extract processes (the DAG maps extract per file; the executor runs them side by side)."""
 
 
-def _extract_one(path: str) -> str:
-    from etl import extract
-
-    return extract.extract(path).status
-
-
 def run_pipeline(landing: Path) -> dict[str, float]:
-    """The nightly flow for the day, stage by stage, in this process."""
-    from etl import extract, marts, migrate, pipeline, publish
-    from etl import landing as landing_stage
+    """The nightly flow for the day in this process (``etl.flow.run_day``), step by step timed,
+    extract on one process per core as the executor runs the DAG's mapped extract tasks."""
+    from etl import flow
 
     os.environ["IKM_LANDING_DIR"] = str(landing)
     seconds: dict[str, float] = {}
-    with timed(seconds, "siapkan"):
-        migrate.prepare()
-    with timed(seconds, "temukan"):
-        files = landing_stage.discover(DAY)
-    with timed(seconds, "ekstrak"):
-        # one process per core, as the executor runs the DAG's mapped extract tasks
-        if WORKERS > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-                list(pool.map(_extract_one, files, chunksize=4))
-        else:
-            for path in files:
-                extract.extract(path)
-    with timed(seconds, "validasi"):
-        checked = pipeline.validate_day(DAY)
-    with timed(seconds, "muat"):
-        pipeline.load_validated(checked)
-    with timed(seconds, "terbitkan"):
-        publish.publish(DAY)
-    with timed(seconds, "segarkan_mart"):  # ikm_publikasi
-        marts.refresh()
+    if WORKERS > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+
+            def mapped(fn, files):
+                return pool.map(fn, files, chunksize=4)
+
+            flow.run_day(DAY, step=lambda name: timed(seconds, name), map_extract=mapped)
+    else:
+        flow.run_day(DAY, step=lambda name: timed(seconds, name))
     seconds["total"] = sum(seconds.values())
     return seconds
 
@@ -224,13 +207,13 @@ def _child_peak(args: list[str], env: dict[str, str]) -> tuple[float, float, str
 
 def million_row_file() -> dict[str, float]:
     """Peak RSS of extract, validate and load, each in its own process, for one 1M-row file."""
-    from etl import nasional
+    from etl.generators import national
 
     folder = get_settings().state_dir / "bench" / "sejuta"
     rel = f"{DAY.isoformat()}/3201/unit_ikm_2022.csv"
     path = folder / "landing" / rel
     if not path.exists():
-        nasional.generate_register(path, get_settings().reference_dir, "3201", MILLION)
+        national.generate_register(path, get_settings().reference_dir, "3201", MILLION)
     env = dict(os.environ)
     env["WAREHOUSE_URL"] = bench_database("ikm_bench_sejuta")
     env["IKM_LANDING_DIR"] = str(folder / "landing")
@@ -238,8 +221,8 @@ def million_row_file() -> dict[str, float]:
     entry: dict[str, float] = {"baris": MILLION, "byte": path.stat().st_size}
     seconds, mib, out = _child_peak(["extract", rel], env)
     submission_id = json.loads(out)["submission_id"]
-    entry |= {"ekstrak_detik": seconds, "ekstrak_rss_mib": mib}
-    for stage, key in (("validate", "validasi"), ("load", "muat")):
+    entry |= {"extract_detik": seconds, "extract_rss_mib": mib}
+    for stage, key in (("validate", "validate"), ("load", "load")):
         seconds, mib, out = _child_peak([stage, str(submission_id)], env)
         entry |= {f"{key}_detik": seconds, f"{key}_rss_mib": mib}
     entry["status"] = json.loads(out)["status"]
@@ -261,9 +244,9 @@ def main() -> int:
         os.environ["WAREHOUSE_URL"] = bench_database(f"ikm_bench_{str(fraction).replace('.', '_')}")
         os.environ["IKM_STAGING_DIR"] = str(get_settings().state_dir / "bench" / "staging")
         os.environ["IKM_FEEDBACK_DIR"] = str(get_settings().state_dir / "bench" / "umpan_balik")
-        from etl import migrate
+        from etl.warehouse import migrations
 
-        migrate.prepare()
+        migrations.prepare()
         copy_seconds, rows = raw_copy(landing)
         first = run_pipeline(landing)
         again = run_pipeline(landing)
@@ -307,7 +290,7 @@ def main() -> int:
         for stage, value in first.items():
             rate = (
                 f"{rows / value:,.0f}"
-                if value and stage in ("ekstrak", "validasi", "muat", "total")
+                if value and stage in ("extract", "validate", "load", "total")
                 else ""
             )
             print(f"  {stage:<10} {value:>9.1f} {rate:>12} {value / copy_seconds:>8.2f}")
@@ -332,7 +315,7 @@ def main() -> int:
             f"\none file of {MILLION:,} rows ({entry['byte'] / 2**20:.0f} MiB), each stage in its "
             f"own process: status {entry['status']}"
         )
-        for key in ("ekstrak", "validasi", "muat"):
+        for key in ("extract", "validate", "load"):
             print(
                 f"  {key:<10} {entry[f'{key}_detik']:>7.1f} s  peak RSS "
                 f"{entry[f'{key}_rss_mib']:>6.0f} MiB"

@@ -3,7 +3,7 @@
 # /app/ikm-bi): the same set-up `make bi` does, then the web server on 0.0.0.0:8088.
 #
 #   SUPERSET_SECRET_KEY, SUPERSET_METADATA_URI (postgresql+psycopg2://… of database superset),
-#   SUPERSET_ADMIN_USERNAME / SUPERSET_ADMIN_PASSWORD, IKM_BI_DATABASE_URI (the warehouse as
+#   SUPERSET_ADMIN_USERNAME / SUPERSET_ADMIN_PASSWORD, SUPERSET_WAREHOUSE_URI (the warehouse as
 #   bi_reader) come from the compose file (and its .env). Every step is idempotent, so a
 #   restarted container converges on the same state; the dashboard is imported from the
 #   versioned export by the script `make bi` uses (impor_dasbor.py).
@@ -12,7 +12,7 @@ set -euo pipefail
 : "${SUPERSET_SECRET_KEY:?SUPERSET_SECRET_KEY is not set}"
 : "${SUPERSET_METADATA_URI:?SUPERSET_METADATA_URI is not set}"
 : "${SUPERSET_ADMIN_PASSWORD:?SUPERSET_ADMIN_PASSWORD is not set}"
-: "${IKM_BI_DATABASE_URI:?IKM_BI_DATABASE_URI is not set}"
+: "${SUPERSET_WAREHOUSE_URI:?SUPERSET_WAREHOUSE_URI is not set}"
 export SUPERSET_ADMIN_USERNAME="${SUPERSET_ADMIN_USERNAME:-admin}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -7,7 +7,7 @@ with ``SUPERSET_CONFIG_PATH`` set, after ``superset db upgrade`` and ``superset 
     python bi/impor_dasbor.py ekspor    # the dashboard as Superset holds it, back into the repo
 
 ``siapkan`` reads ``SUPERSET_ADMIN_USERNAME`` / ``SUPERSET_ADMIN_PASSWORD`` (created, or its
-password reset when it changed) and ``IKM_BI_DATABASE_URI``, the warehouse as ``bi_reader``
+password reset when it changed) and ``SUPERSET_WAREHOUSE_URI``, the warehouse as ``bi_reader``
 with its password. The export in ``bi/dashboard`` never holds that password: at import the
 database file's URI is replaced in a zip written to a private temporary file, whose contents
 go through Superset's own import commands (as ``superset import-dashboards -p`` does), every
@@ -90,7 +90,7 @@ def siapkan() -> None:
 
     username = os.environ.get("SUPERSET_ADMIN_USERNAME", "admin")
     password = os.environ.get("SUPERSET_ADMIN_PASSWORD", "admin")
-    database_uri = os.environ["IKM_BI_DATABASE_URI"]
+    database_uri = os.environ["SUPERSET_WAREHOUSE_URI"]
     app = create_app()
     with app.app_context():
         from superset import security_manager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
@@ -24,28 +23,30 @@ DOC_MD = """
 Processes the landing partition `$IKM_LANDING_DIR/<arrival date>/` of its logical date (in
 Asia/Jakarta): the run at 01:00 on D+1 processes the files that arrived on D.
 
-1. **siapkan_gudang**: migrations, BI views, reference lists (cheap when nothing changed).
-2. **temukan_berkas**: every landed file of the day (links are recorded as rejected).
-3. **ekstrak** (mapped, one per file): read the file as the office sent it into typed Parquet.
-4. **validasi**: Great Expectations, one suite run per kind and period over a staging table
+The tasks are the steps of `etl.flow` (`etl.flow.STEPS`), in its order, one function each:
+
+1. **prepare**: migrations, BI views, reference lists (cheap when nothing changed).
+2. **discover**: every landed file of the day (links are recorded as rejected).
+3. **extract** (mapped, one per file): read the file as the office sent it into typed Parquet.
+4. **validate**: Great Expectations, one suite run per kind and period over a staging table
    holding all of that batch's files; quarantine and status stay per file.
-5. **muat** (pool `ikm_gudang`): each accepted file in its own transaction. A bad file is
+5. **load** (pool `ikm_gudang`): each accepted file in its own transaction. A bad file is
    rejected with its reason and never stops the others; only warehouse hiccups are retried,
    with exponential backoff.
    Two runs of the same day (a scheduled and a manual one) never overlap in validate, load or
-   publish: each takes the day's lock (`etl.pipeline.day_lock`); extracts take it shared.
-6. **terbitkan**: terminal status for every file, feedback reports to each office, run record.
+   publish: each takes the day's lock (`etl.warehouse.day_lock`); extracts take it shared.
+6. **publish**: terminal status for every file, feedback reports to each office, run record.
    Its log names every rejected file, its reason and the link to its report (`/umpan-balik/`).
-7. **periksa**: fails the run (so it shows red and alerts) when a file ended in a system error.
-8. **umumkan**: an event on the asset `ikm_gudang` when the run changed the warehouse;
-   `ikm_publikasi` refreshes the marts and the completeness report from it.
+7. **check**: fails the run (so it shows red and alerts) when a file ended in a system error.
+8. **announce**: an event on the asset `ikm_gudang` when the run changed the warehouse;
+   `ikm_publish` refreshes the marts and the completeness report from it.
 
 Alerts: a failed task (after its retries) and a run not finished `IKM_PERINGATAN_TERLAMBAT_MENIT`
 (default 360) minutes after it was queued go to `IKM_PERINGATAN_WEBHOOK` and/or
 `IKM_PERINGATAN_EMAIL`; nothing is sent when neither is set.
 
 To reprocess files already done, for some offices or kinds, or to see what that would change
-first, trigger `ikm_proses_ulang`.
+first, trigger `ikm_reprocess`.
 
 Re-running a day or backfilling a range gives the warehouse one clean run would give: files
 already processed under the same rules are skipped, and an older file never overrides a newer
@@ -60,39 +61,44 @@ GUDANG = Asset(name="ikm_gudang", uri="ikm://gudang/core")
 WAREHOUSE_POOL = "ikm_gudang"
 
 
-def _beri_tahu_gagal(context) -> None:
-    """Failure alert (after the last retry); etl is imported only when a task failed."""
-    from etl.alerts import beri_tahu_gagal
+def _notify_failure(context) -> None:
+    """Failure alert (after the last retry); the alerts are imported only when a task failed."""
+    from etl.ops.alerts import notify_failure
 
-    beri_tahu_gagal(context)
+    notify_failure(context)
 
 
-def _peringatan_terlambat() -> DeadlineAlert | None:
-    """Lateness alert: a run not finished this many minutes after it was queued.
+def _lateness_alert() -> DeadlineAlert | None:
+    """Lateness alert: a run not finished ``IKM_PERINGATAN_TERLAMBAT_MENIT`` minutes after it
+    was queued.
 
-    ``IKM_PERINGATAN_TERLAMBAT_MENIT=0`` turns it off: ``make run`` and the dag.test() tests
-    do, because Airflow 3.3.2's ``dag.test()`` fails on a DAG with deadlines after its run
-    succeeded (it looks the serialized alert up as if it were an id). Deadlines belong to
-    runs the scheduler makes.
+    ``0`` turns it off: ``make run`` and the dag.test() tests do, because Airflow 3.3.2's
+    ``dag.test()`` fails on a DAG with deadlines after its run succeeded (it looks the
+    serialized alert up as if it were an id). Deadlines belong to runs the scheduler makes.
     """
-    minutes = float(os.environ.get("IKM_PERINGATAN_TERLAMBAT_MENIT") or 360)
-    if minutes <= 0:
+    from etl.ops.alerts import late_after
+
+    interval = late_after()
+    if interval is None:
         return None
     return DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
-        interval=timedelta(minutes=minutes),
-        callback=AsyncCallback("etl.alerts.beri_tahu_terlambat"),
+        interval=interval,
+        callback=AsyncCallback("etl.ops.alerts.notify_late"),
     )
 
 
-def _jeda_ulang_detik() -> float:
-    """First retry delay in seconds (``IKM_JEDA_ULANG_DETIK``, default 20), doubled at each
-    retry: a setting so that the database-restart test retries in seconds, not minutes."""
-    return float(os.environ.get("IKM_JEDA_ULANG_DETIK") or 20)
+def _retry_delay() -> timedelta:
+    """First retry delay (``IKM_JEDA_ULANG_DETIK``, default 20 s), doubled at each retry: a
+    setting so that the database-restart test retries in seconds, not minutes. Read at parse
+    time from the settings (environment only: no database, no Variable)."""
+    from etl.settings import get_settings
+
+    return timedelta(seconds=get_settings().jeda_ulang_detik)
 
 
 def _arrival_date() -> str:
-    from etl.pipeline import arrival_date
+    from etl.flow import arrival_date
 
     return arrival_date(get_current_context().get("logical_date")).isoformat()
 
@@ -101,7 +107,7 @@ def _retry_only_transient(step, *args):
     """Run an etl step; a failure that a retry cannot fix fails the task at once."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from etl.errors import is_transient
+    from etl.warehouse.errors import is_transient
 
     try:
         return step(*args)
@@ -123,75 +129,77 @@ def _retry_only_transient(step, *args):
     default_args={
         "owner": "ikm-data-engineering",
         "retries": 3,
-        "retry_delay": timedelta(seconds=_jeda_ulang_detik()),
+        "retry_delay": _retry_delay(),
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=10),
         "execution_timeout": timedelta(hours=2),
-        "on_failure_callback": _beri_tahu_gagal,
+        "on_failure_callback": _notify_failure,
     },
-    deadline=_peringatan_terlambat(),
+    deadline=_lateness_alert(),
 )
 def ikm_ingest_nightly():
     @task
-    def siapkan_gudang() -> str:
-        from etl.migrate import prepare
+    def prepare() -> str:
+        from etl import flow
 
-        return _retry_only_transient(prepare)
+        return _retry_only_transient(flow.prepare)
 
     @task
-    def temukan_berkas() -> list[str]:
+    def discover() -> list[str]:
         import datetime as dt
 
-        from etl.landing import discover
+        from etl import flow
 
-        return _retry_only_transient(discover, dt.date.fromisoformat(_arrival_date()))
+        return _retry_only_transient(flow.discover, dt.date.fromisoformat(_arrival_date()))
 
     @task
-    def ekstrak(path: str) -> dict:
-        from etl.pipeline import extract_file
+    def extract(path: str) -> dict:
+        from etl import flow
 
-        return _retry_only_transient(extract_file, path).as_xcom()
+        return _retry_only_transient(flow.extract_file, path).as_xcom()
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
-    def validasi() -> list[dict]:
+    def validate() -> list[dict]:
         """Every file extract staged today (a failed extract leaves the others to go on)."""
         import datetime as dt
 
-        from etl.pipeline import under_day_lock, validate_day
+        from etl import flow
+        from etl.warehouse.day_lock import under_day_lock
 
         tanggal = dt.date.fromisoformat(_arrival_date())
-        return _retry_only_transient(under_day_lock, tanggal, validate_day, tanggal)
+        return _retry_only_transient(under_day_lock, tanggal, flow.validate_day, tanggal)
 
     @task(pool=WAREHOUSE_POOL)
-    def muat(validated: list[dict]) -> list[dict]:
+    def load(validated: list[dict]) -> list[dict]:
         import datetime as dt
 
-        from etl.pipeline import load_validated, under_day_lock
+        from etl import flow
+        from etl.warehouse.day_lock import under_day_lock
 
         tanggal = dt.date.fromisoformat(_arrival_date())
-        return _retry_only_transient(under_day_lock, tanggal, load_validated, validated)
+        return _retry_only_transient(under_day_lock, tanggal, flow.load_validated, validated)
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
-    def terbitkan() -> dict:
+    def publish() -> dict:
         import datetime as dt
 
-        from etl.pipeline import under_day_lock
-        from etl.publish import publish
+        from etl import flow
+        from etl.warehouse.day_lock import under_day_lock
 
         run_id = get_current_context()["dag_run"].run_id
         tanggal = dt.date.fromisoformat(_arrival_date())
-        return _retry_only_transient(under_day_lock, tanggal, publish, tanggal, run_id)
+        return _retry_only_transient(under_day_lock, tanggal, flow.publish_day, tanggal, run_id)
 
     @task(retries=0)
-    def periksa() -> int:
+    def check() -> int:
         import datetime as dt
 
-        from etl.publish import check_day
+        from etl import flow
 
-        return check_day(dt.date.fromisoformat(_arrival_date()))
+        return flow.check_day(dt.date.fromisoformat(_arrival_date()))
 
     @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[GUDANG])
-    def umumkan(files: list[str], extracted: list[dict]) -> dict:
+    def announce(files: list[str], extracted: list[dict]) -> dict:
         """Announce a changed warehouse; skipped (no event) when every file was unchanged."""
         from airflow.sdk.exceptions import AirflowSkipException
 
@@ -205,13 +213,13 @@ def ikm_ingest_nightly():
         }
         return {"berkas_diproses": changed}
 
-    files = temukan_berkas()
-    siapkan_gudang() >> files
-    checked = validasi()
-    extracted = ekstrak.expand(path=files)
-    extracted >> checked
-    published = terbitkan()
-    muat(checked) >> published >> [periksa(), umumkan(files, extracted)]
+    files = discover()
+    prepare() >> files
+    validated = validate()
+    extracted = extract.expand(path=files)
+    extracted >> validated
+    published = publish()
+    load(validated) >> published >> [check(), announce(files, extracted)]
 
 
 ikm_ingest_nightly()

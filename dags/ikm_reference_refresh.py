@@ -14,8 +14,8 @@ Loads the reference folder `$IKM_REFERENCE_DIR` (Kemendagri regions, their cross
 2020) as a new **edition** when its files changed. Trigger it by hand after replacing the
 folder's files, and say from when the edition applies (`berlaku_mulai`, default: today).
 
-1. **siapkan_gudang**: migrations and BI views.
-2. **muat_edisi**: a changed folder becomes an edition. Regions keep their history: one that
+1. **prepare_warehouse**: migrations and BI views.
+2. **load_edition**: a changed folder becomes an edition. Regions keep their history: one that
    moved province or was renamed has its old version closed on `berlaku_mulai` and a new one
    opened; new codes open a version; codes no longer listed are closed but kept. Facts are
    attributed to the version in force on their period's first day, so older facts keep the
@@ -23,11 +23,11 @@ folder's files, and say from when the edition applies (`berlaku_mulai`, default:
    `mart.edisi_referensi`). The same folder again loads nothing; with another date it
    re-dates the edition (the nightly loads a changed folder too, dated the day it ran).
    Updates the asset `ikm_gudang_referensi`.
-3. **laporkan**: edition id and the regions new, changed and closed.
+3. **report**: edition id and the regions new, changed and closed.
 
 The validation checks codes against the latest edition from the next file on. All the work is
-in the `etl` package (`python -m etl referensi muat --berlaku-mulai YYYY-MM-DD`,
-`python -m etl referensi edisi`).
+in the `etl` package (`python -m etl reference load --berlaku-mulai YYYY-MM-DD`,
+`python -m etl reference editions`).
 
 Owner: IKM data engineering team, Kemenperin.
 """
@@ -69,21 +69,23 @@ REFERENSI = Asset(name="ikm_gudang_referensi", uri="ikm://gudang/referensi")
 )
 def ikm_reference_refresh():
     @task
-    def siapkan_gudang() -> str:
-        from etl import migrate, warehouse
+    def prepare_warehouse() -> str:
+        from etl import warehouse
+        from etl.warehouse import migrations
 
         engine = warehouse.engine()
         try:
-            return migrate.upgrade(engine)
+            return migrations.upgrade(engine)
         finally:
             engine.dispose()
 
     @task(outlets=[REFERENSI], retries=0)
-    def muat_edisi() -> dict:
+    def load_edition() -> dict:
         """Not retried: a wrong folder or date is fixed by a person, not by trying again."""
         import datetime as dt
 
-        from etl import reference, warehouse
+        from etl import warehouse
+        from etl.warehouse import reference
 
         params = get_current_context()["params"]
         berlaku_mulai = params.get("berlaku_mulai")
@@ -99,19 +101,19 @@ def ikm_reference_refresh():
         return result.as_dict()
 
     @task
-    def laporkan(result: dict) -> dict:
+    def report(result: dict) -> dict:
         """The run's outcome in the task log and its XCom, for whoever triggered it."""
         import logging
 
         keys = ("edisi_id", "label", "berlaku_mulai", "edisi_baru", "tanggal_diubah")
         counts = ("wilayah_baru", "wilayah_berubah", "wilayah_ditutup")
-        report = {k: result[k] for k in keys + counts}
-        logging.getLogger(__name__).info("edisi referensi: %s", report)
-        return report
+        summary = {k: result[k] for k in keys + counts}
+        logging.getLogger(__name__).info("edisi referensi: %s", summary)
+        return summary
 
-    loaded = muat_edisi()
-    siapkan_gudang() >> loaded
-    laporkan(loaded)
+    loaded = load_edition()
+    prepare_warehouse() >> loaded
+    report(loaded)
 
 
 ikm_reference_refresh()

@@ -1,4 +1,5 @@
-"""``python -m etl <stage> ...``: every stage of the flow, runnable by hand outside Airflow."""
+"""``python -m etl <command> ...``: every stage of the flow, runnable by hand outside Airflow,
+then the runs, the warehouse, the operations tools and the generators."""
 
 from __future__ import annotations
 
@@ -6,24 +7,27 @@ import argparse
 import logging
 import sys
 
-from etl import (
-    airflow_local,
-    bi,
-    extract,
-    kamus,
-    landing,
-    load,
-    marts,
-    migrate,
-    nasional,
-    pipeline,
-    publish,
-    reference,
-    reprocess,
-    runner,
-    samples,
-    validate,
-    warehouse_cli,
+from etl import flow, reprocess
+from etl.generators import national, samples
+from etl.ops import airflow_services, data_dictionary, make_run, superset
+from etl.stages import s1_landing, s2_extract, s3_validate, s4_load, s5_publish
+from etl.warehouse import cli as warehouse_cli
+
+COMMANDS = (
+    s1_landing,  # discover
+    s2_extract,  # extract
+    s3_validate,  # validate
+    s4_load,  # load
+    s5_publish,  # publish, marts
+    flow,  # process, run-day
+    reprocess,  # reprocess
+    warehouse_cli,  # warehouse, migrate, reference
+    make_run,  # run
+    airflow_services,  # airflow
+    superset,  # bi
+    data_dictionary,  # dictionary
+    samples,  # samples
+    national,  # national
 )
 
 
@@ -31,25 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for module in (
-        samples,
-        nasional,
-        migrate,
-        landing,
-        extract,
-        validate,
-        load,
-        publish,
-        pipeline,
-        reprocess,
-        marts,
-        kamus,
-        reference,
-        runner,
-        airflow_local,
-        bi,
-        warehouse_cli,
-    ):
+    for module in COMMANDS:
         module.register(subparsers)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)

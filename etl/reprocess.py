@@ -20,8 +20,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from etl import contract, landing, warehouse
+from etl import flow
+from etl.contract import ROW_COLUMN, kinds, parse_file_name
 from etl.settings import get_settings
+from etl.stages import s1_landing, s2_extract, s3_validate
+from etl.warehouse import connect
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ def _matches(rel_path: str, kantor: set[str], jenis: set[str]) -> bool:
     if kantor and office not in kantor:
         return False
     if jenis:
-        parsed = contract.parse_file_name(Path(name).name)
+        parsed = parse_file_name(Path(name).name)
         return parsed is not None and parsed.jenis in jenis
     return True
 
@@ -44,10 +47,10 @@ def select(
 ) -> list[str]:
     """The day's landed files sent by ``kantor`` (all offices when empty) of kinds ``jenis``
     (by the file name; all files when empty)."""
-    unknown = set(jenis) - set(contract.kinds())
+    unknown = set(jenis) - set(kinds())
     if unknown:
         raise ValueError(f"jenis tidak dikenal: {', '.join(sorted(unknown))}")
-    files = landing.discover(tanggal, record=record)
+    files = s1_landing.discover(tanggal, record=record)
     return [f for f in files if _matches(f, set(kantor), set(jenis))]
 
 
@@ -96,8 +99,6 @@ def _predict(conn, rel_path: str, scratch: Path) -> FilePlan:
     """What processing ``rel_path`` again would conclude, computed without writing."""
     import pyarrow.parquet as pq
 
-    from etl import extract, validate
-
     settings = get_settings()
     tanggal, kantor, nama = rel_path.split("/", 2)
     now = conn.execute(
@@ -108,35 +109,35 @@ def _predict(conn, rel_path: str, scratch: Path) -> FilePlan:
     plan.baris_diterima_sekarang = now[1] if now else 0
     paths = (scratch / "berkas.parquet", scratch / "galat.parquet", scratch / "catatan.parquet")
     try:
-        source = extract.open_landed(settings.landing_dir, rel_path)
-        staged = extract.stage_file(
-            source, extract.kind_hint(source.name), *paths, reference_dir=settings.reference_dir
+        source = s2_extract.open_landed(settings.landing_dir, rel_path)
+        staged = s2_extract.stage_file(
+            source, s2_extract.kind_hint(source.name), *paths, reference_dir=settings.reference_dir
         )
-    except extract.Rejected as exc:
+    except s2_extract.Rejected as exc:
         plan.pesan = str(exc)
         return plan
-    kind = contract.kinds()[staged.jenis]
+    kind = kinds()[staged.jenis]
     plan.baris = staged.jumlah_baris
     known = conn.execute(
         "select 1 from core.dim_wilayah where kode_wilayah = %s", (kantor,)
     ).fetchone()
     if not known:
-        plan.pesan = validate.unknown_office_message(kantor)
+        plan.pesan = s3_validate.unknown_office_message(kantor)
         return plan
     frame = pq.read_table(paths[0]).to_pandas()
-    outcome = validate.validate_frame(
-        kind, frame, validate.suite_parameters(conn, staged.periode), kantor
+    outcome = s3_validate.validate_frame(
+        kind, frame, s3_validate.suite_parameters(conn, staged.periode), kantor
     )
-    bad = {c.baris for c in validate.read_cells(paths[1])} | {f.baris for f in outcome.failures}
-    status, plan.pesan = validate.decide(
-        staged.jumlah_baris, len(bad), outcome.file_errors, settings.max_bad_row_share
+    bad = {c.baris for c in s3_validate.read_cells(paths[1])} | {f.baris for f in outcome.failures}
+    status, plan.pesan = s3_validate.decide(
+        staged.jumlah_baris, len(bad), outcome.file_errors, settings.batas_baris_buruk
     )
     plan.status_nanti = status
     if status == "ditolak":
         return plan
     plan.baris_ditolak_nanti = len(bad)
     plan.baris_diterima_nanti = staged.jumlah_baris - len(bad)
-    good = frame[~frame[contract.ROW_COLUMN].isin(bad)]
+    good = frame[~frame[ROW_COLUMN].isin(bad)]
     counts = Counter(str(v) for v in good[kind.kolom_cakupan].dropna())
     owners = _owners(conn, kind.jenis, staged.periode)
     for scope, rows in sorted(counts.items()):
@@ -164,7 +165,7 @@ def dry_run(
     """What reprocessing the chosen files would change, without writing anything."""
     files = select(tanggal, kantor, jenis, record=False)
     plans = []
-    with warehouse.connect() as conn, tempfile.TemporaryDirectory(prefix="ikm-uji-") as tmp:
+    with connect() as conn, tempfile.TemporaryDirectory(prefix="ikm-uji-") as tmp:
         for rel_path in files:
             plans.append(_predict(conn, rel_path, Path(tmp)))
         conn.rollback()
@@ -211,14 +212,10 @@ def run(
     Loading an older file again never overrides a newer correction: who owns each scope is
     decided by (arrival day, file name), as in the nightly run.
     """
-    from etl import extract, migrate, pipeline, publish, validate
-
-    migrate.prepare()
+    flow.prepare()
     files = select(tanggal, kantor, jenis, record=True)
-    staged = [extract.extract(f, force=True) for f in files]
-    ids = [s.submission_id for s in staged if s.status == "diekstrak"]
-    results = pipeline.load_validated(validate.validate_many(ids))
-    day = publish.publish(tanggal)
+    done = flow.process_files(tanggal, files, force=True, whole_day=False)
+    results, day = done["loaded"], done["summary"]
     return {
         "tanggal_tiba": tanggal.isoformat(),
         "uji_coba": False,

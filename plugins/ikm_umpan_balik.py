@@ -1,7 +1,7 @@
 """Airflow plugin: the feedback reports of the offices, readable from the Airflow UI.
 
 Mounted by the api-server at ``/umpan-balik/``: ``/umpan-balik/<date>/<office>/<file>`` is the
-report that the task log of ``terbitkan`` links for each rejected or partly accepted file, and
+report that the task log of ``publish`` links for each rejected or partly accepted file, and
 the "Umpan balik" entry in the UI's navigation lists them. Only logged-in Airflow users can read
 them (the reports quote the rejected values). Files are served as plain text, never rendered,
 and only from inside the feedback folder.

@@ -3,6 +3,10 @@
 ``WAREHOUSE_TEST_URL`` names a server to use (CI: the PostgreSQL on 127.0.0.1:5432); unset,
 an embedded PostgreSQL is started under a temporary state folder. Each test gets its own
 database, created from a template that was migrated and loaded with the reference lists once.
+
+No test leaves a process behind: every process the session starts carries a tag in its
+environment, and when the run ends any tagged process still alive (an embedded PostgreSQL, an
+Airflow component, Superset, a browser) is named, stopped, and fails the run.
 """
 
 from __future__ import annotations
@@ -20,6 +24,54 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 SESSION = uuid.uuid4().hex[:8]
+SESSION_TAG = "PYTEST_SESSION_TAG"
+"""Set in this process's environment at start, so every process a test starts inherits it."""
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ[SESSION_TAG] = SESSION
+
+
+def _left_behind() -> list:
+    """Processes, other than this one, that carry this session's tag."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        if proc.pid == os.getpid():
+            continue
+        try:
+            if proc.environ().get(SESSION_TAG) == SESSION and proc.status() != "zombie":
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test left a process running, after stopping it."""
+    import psutil
+
+    left = _left_behind()
+    if not left:
+        return
+    names = [f"{p.pid}: {' '.join(p.info['cmdline'] or [])[:200]}" for p in left]
+    for proc in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.terminate()
+    _, alive = psutil.wait_procs(left, timeout=10)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"FAILED: {len(names)} process(es) left behind by the tests (now stopped):",
+            red=True,
+        )
+        for name in names:
+            reporter.write_line(f"  {name}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _admin_url(state: Path) -> URL:
@@ -62,7 +114,7 @@ def server_url() -> Iterator[URL]:
 
 @pytest.fixture(scope="session")
 def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl import samples
+    from etl.generators import samples
     from etl.settings import get_settings
 
     out = tmp_path_factory.mktemp("landing")
@@ -72,7 +124,7 @@ def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_manifest(tmp_path_factory: pytest.TempPathFactory):
-    from etl import samples
+    from etl.generators import samples
     from etl.settings import get_settings
 
     out = tmp_path_factory.mktemp("manifest")
@@ -87,9 +139,9 @@ def template_db(server_url: URL) -> Iterator[URL]:
     previous = os.environ.get("WAREHOUSE_URL")
     os.environ["WAREHOUSE_URL"] = url.render_as_string(hide_password=False)
     try:
-        from etl import migrate
+        from etl.warehouse import migrations
 
-        migrate.prepare()
+        migrations.prepare()
     finally:
         if previous is None:
             os.environ.pop("WAREHOUSE_URL", None)
@@ -137,7 +189,7 @@ def query(url: URL, statement: str, params: tuple | dict | None = None) -> list[
 
 # logs of when things ran, and the checksums of the materialized marts' SQL files
 CHECKSUM_EXCLUDED = {
-    "audit.run",
+    "audit.proses_hari",
     "audit.alembic_version",
     "audit.penyegaran_mart",
     "audit.objek_bi",

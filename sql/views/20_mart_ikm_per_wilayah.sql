@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- One row per year × kab/kota × size class, from the unit_ikm registers in force. Each
 -- kab/kota is named and placed in a province as the reference edition in force on 1 January
 -- of that year had it (core.wilayah_per_edisi), so a kab/kota that later moved keeps its older
@@ -59,7 +59,7 @@ left join core.wilayah_per_edisi as w
         p.kode_kabkota = w.kode_wilayah
         and make_date(p.tahun, 1, 1) <@ w.atribusi;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index ikm_per_wilayah_kunci on mart.ikm_per_wilayah (tahun, kode_kabkota, skala);
 
 comment on materialized view mart.ikm_per_wilayah is

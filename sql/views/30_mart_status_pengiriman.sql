@@ -1,5 +1,5 @@
 -- Materialized: refreshed in one transaction with the other marts after every load
--- (etl.marts). Lateness of offices that have sent nothing is judged as of the last refresh.
+-- (etl.stages.s5_publish.marts). Lateness of offices that have sent nothing is judged as of the last refresh.
 -- One row per kind × period × office: did each office send, and on time?
 create materialized view mart.status_pengiriman as
 with periode_diharapkan as (
@@ -70,7 +70,7 @@ inner join kantor as k on p.jenis = k.jenis and p.periode = k.periode
 left join terakhir as t
     on p.jenis = t.jenis and p.periode = t.periode and k.kode_wilayah = t.kode_wilayah;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index status_pengiriman_kunci on mart.status_pengiriman (jenis, periode, kode_wilayah);
 
 comment on materialized view mart.status_pengiriman is

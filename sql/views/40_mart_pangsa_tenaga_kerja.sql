@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- One row per year × province: the share of industrial workers who work in IKM. A kab/kota
 -- counts in the province the reference edition in force on 1 January of the year placed it in
 -- (core.wilayah_per_edisi); edisi_referensi is that edition (the latest, should the year's
@@ -42,7 +42,7 @@ select
     edisi_referensi
 from per_provinsi;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index pangsa_tenaga_kerja_kunci on mart.pangsa_tenaga_kerja (tahun, kode_provinsi);
 
 comment on materialized view mart.pangsa_tenaga_kerja is

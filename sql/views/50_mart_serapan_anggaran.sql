@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- One row per budget year × month × work unit × mechanism × focus (activities summed), for
 -- every month from January to the last month the work unit reported: the ceiling and target as
 -- last reported, spending and output cumulated from January (a month not reported adds 0).
@@ -108,7 +108,7 @@ inner join kunci as u
         and k.fokus = u.fokus
 left join core.dim_satker as s on k.kode_satker = s.kode_satker;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index serapan_anggaran_kunci on mart.serapan_anggaran (tahun_anggaran, bulan, kode_satker, mekanisme, fokus);
 
 comment on materialized view mart.serapan_anggaran is

@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- One row per year × province × KBLI division (golongan pokok, 2 digits) × size class, from the
 -- unit_ikm registers in force; provinces as the reference edition in force on 1 January of
 -- that year placed the kab/kota (as mart.ikm_per_wilayah).
@@ -49,7 +49,7 @@ from per_golongan as g
 left join core.dim_kbli as k
     on g.kbli_golongan_pokok = k.kode_kbli and k.tingkat = 'golongan_pokok';
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index ikm_per_kbli_kunci
 on mart.ikm_per_kbli (tahun, kode_provinsi, kbli_golongan_pokok, skala);
 

@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- Programme participants and their outcomes, one row per year × work unit × focus area: how
 -- many IKM units each served, how many of them are registered in SIINas (by the latest
 -- register in force that lists them), the TKDN IK certificates issued and their local-content
@@ -77,7 +77,7 @@ left join core.wilayah_per_edisi as w
         left(s.kode_wilayah, 2) = w.kode_wilayah
         and make_date(p.tahun, 1, 1) <@ w.atribusi;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index capaian_peserta_program_kunci
 on mart.capaian_peserta_program (tahun, kode_satker, fokus);
 

@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- Reporting rates as DHIS2 gives them: for every kind and period, the submissions expected
 -- (one per office of mart.status_pengiriman) against those received (accepted whole or in
 -- part), on time and late against the kind's deadline (core.jenis_pengiriman, a setting:
@@ -86,7 +86,7 @@ inner join core.jenis_pengiriman as j on h.jenis = j.jenis
 left join nama_provinsi as n
     on h.jenis = n.jenis and h.periode = n.periode and h.kode_provinsi = n.kode_provinsi;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index tingkat_pelaporan_kunci
 on mart.tingkat_pelaporan (jenis, periode, tingkat, kode_wilayah);
 

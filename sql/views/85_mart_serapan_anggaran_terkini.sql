@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- Budget absorption as it stands: per budget year × work unit × mechanism × focus area, the
 -- row of mart.serapan_anggaran for the last month the work unit reported.
 create materialized view mart.serapan_anggaran_terkini as
@@ -43,7 +43,7 @@ left join core.wilayah_per_edisi as w
         t.kode_wilayah = w.kode_wilayah
         and make_date(t.tahun_anggaran, 1, 1) <@ w.atribusi;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index serapan_anggaran_terkini_kunci
 on mart.serapan_anggaran_terkini (tahun_anggaran, kode_satker, mekanisme, fokus);
 

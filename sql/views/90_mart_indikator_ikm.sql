@@ -1,4 +1,4 @@
--- Materialized: refreshed in one transaction with the other marts after every load (etl.marts).
+-- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- The ministry's headline figures, one row per year nationally and per year × province, so
 -- each question is one query: how many IKM units (in the registers, and as the workforce
 -- statistics count them), how many workers, and what share of the industrial workforce works
@@ -82,7 +82,7 @@ select
     round(100.0 * tenaga_kerja_ikm / nullif(tenaga_kerja_industri, 0), 2) as persen_ikm
 from semua;
 
--- unique: refreshed concurrently (etl.marts.refresh), BI readers never wait
+-- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index indikator_ikm_kunci on mart.indikator_ikm (tahun, tingkat, kode_wilayah);
 
 comment on materialized view mart.indikator_ikm is

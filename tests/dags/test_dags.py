@@ -65,7 +65,20 @@ def test_nightly_schedule_is_01_00_jakarta_one_run_per_day(airflow_home):
     assert dag.catchup is False
     # Backfills run up to three days side by side; their loads share one warehouse slot.
     assert dag.max_active_runs == 3
-    assert dag.get_task("muat").pool == "ikm_gudang"
+    assert dag.get_task("load").pool == "ikm_gudang"
+
+
+def test_the_nightly_s_tasks_are_the_flow_s_steps_in_order(airflow_home):
+    """The order of the stages is written once, in ``etl.flow``: the nightly DAG has a task per
+    step, with the step's name, and its dependencies put them in the same order."""
+    from etl import flow
+
+    dag = dagbag().get_dag("ikm_ingest_nightly")
+    order = [t.task_id for t in dag.topological_sort()]
+    assert [t for t in order if t in flow.STEPS] == list(flow.STEPS)
+    assert set(order) == {*flow.STEPS, "announce"}
+    for before, after in zip(flow.STEPS, flow.STEPS[1:], strict=False):
+        assert before in dag.get_task(after).get_flat_relative_ids(upstream=True), (before, after)
 
 
 def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample_manifest):
@@ -82,17 +95,19 @@ def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample
         if f.tanggal_tiba == day
     }
     assert found == expected
-    # the marts follow in ikm_publikasi (tests/dags/test_operations.py)
+    # the marts follow in ikm_publish (tests/dags/test_operations.py)
     (units,) = query(warehouse, "select count(*) from core.fakta_unit_ikm")[0]
     assert units == sum(
         f.jumlah_baris - len(f.baris_buruk)
         for f in sample_manifest
         if f.tanggal_tiba == day and f.jenis == "unit_ikm"
     )
-    (runs,) = query(warehouse, "select count(*) from audit.run where tanggal_tiba = %s", (day,))[0]
+    (runs,) = query(
+        warehouse, "select count(*) from audit.proses_hari where tanggal_tiba = %s", (day,)
+    )[0]
     assert runs == 1
     ti_states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
-    extracts = [k for k in ti_states if k[0] == "ekstrak"]
+    extracts = [k for k in ti_states if k[0] == "extract"]
     assert len(extracts) == len(expected)  # one mapped extract per landed file
     assert all(str(s) == "success" for s in ti_states.values())
     assert isinstance(Path(airflow_home), Path)
@@ -106,7 +121,7 @@ def test_a_file_whose_extract_crashes_does_not_stop_the_others(
     shows red so that someone looks."""
     from airflow.utils.state import DagRunState
 
-    from etl import extract
+    from etl.stages.s2_extract import stage as extract
 
     day = dt.date(2024, 3, 4)
     files = sorted(str(f.path) for f in sample_manifest if f.tanggal_tiba == day)
@@ -125,9 +140,9 @@ def test_a_file_whose_extract_crashes_does_not_stop_the_others(
     states = {}
     for ti in run.get_task_instances():
         states.setdefault(ti.task_id, set()).add(str(ti.state))
-    assert states["ekstrak"] == {"success", "failed"}
-    assert states["validasi"] == states["muat"] == states["terbitkan"] == {"success"}
-    assert states["periksa"] == {"failed"}
+    assert states["extract"] == {"success", "failed"}
+    assert states["validate"] == states["load"] == states["publish"] == {"success"}
+    assert states["check"] == {"failed"}
     rows = dict(query(warehouse, "select path, status from audit.submission"))
     assert rows.pop(broken) == "ditolak"
     assert set(rows.values()) <= {"diterima", "diterima_sebagian", "ditolak", "digantikan"}

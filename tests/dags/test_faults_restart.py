@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from tests.dags.test_dags import dagbag
-from tests.faults import land_big_register
+from tests.support.faults import land_big_register
 
 pytestmark = pytest.mark.dags
 
@@ -47,11 +47,12 @@ def private_warehouse(airflow_home, samples_dir, tmp_path, monkeypatch) -> Itera
         "IKM_JEDA_ULANG_DETIK": "1",
     }.items():
         monkeypatch.setenv(name, str(value))
-    from etl import migrate, warehouse
+    from etl import warehouse
+    from etl.warehouse import migrations
 
     try:
         url = warehouse.warehouse_url()  # starts the private server under state/pg
-        migrate.prepare()
+        migrations.prepare()
         land_big_register(BIG, ROWS)
         yield url
     finally:
@@ -65,6 +66,7 @@ def _restart_when_loading(url: URL, seen: dict, stop: threading.Event) -> None:
 
     from etl import warehouse
     from etl.settings import get_settings
+    from etl.warehouse import connection
 
     with psycopg.connect(warehouse.libpq_dsn(url), autocommit=True) as conn:
         while not stop.is_set():
@@ -79,7 +81,7 @@ def _restart_when_loading(url: URL, seen: dict, stop: threading.Event) -> None:
             time.sleep(0.005)
     if stop.is_set():
         return
-    user = "embedded_postgres" if warehouse._is_root() else None
+    user = "embedded_postgres" if connection._is_root() else None
     started = time.monotonic()
     pg_ctl(["-w", "-m", "fast", "restart"], pgdata=get_settings().state_dir / "pg", user=user)
     seen["restart_seconds"] = round(time.monotonic() - started, 2)
@@ -90,7 +92,8 @@ def test_a_restart_mid_load_is_retried_and_the_run_completes_without_duplicates(
 ):
     from airflow.utils.state import DagRunState
 
-    from etl import marts, pipeline
+    from etl import flow
+    from etl.stages.s5_publish import marts
     from tests.conftest import query
     from tests.services.conftest import warehouse_state
 
@@ -108,7 +111,7 @@ def test_a_restart_mid_load_is_retried_and_the_run_completes_without_duplicates(
         watcher.join()
     assert "pid" in seen, "the load was never caught in pg_stat_activity"
     assert run.state == DagRunState.SUCCESS
-    assert run.get_task_instance("muat").try_number >= 2  # the restart failed the first try
+    assert run.get_task_instance("load").try_number >= 2  # the restart failed the first try
 
     # nothing lost, nothing twice: every file one terminal row, the big register's rows once
     statuses = query(private_warehouse, "select path, status from audit.submission")
@@ -120,11 +123,11 @@ def test_a_restart_mid_load_is_retried_and_the_run_completes_without_duplicates(
         "using (submission_id) where s.path = %s",
         (BIG,),
     ) == [(ROWS,)]
-    # and, once ikm_publikasi's refresh has run, the warehouse equals one clean run of the
+    # and, once ikm_publish's refresh has run, the warehouse equals one clean run of the
     # day (in another database of that server)
     marts.refresh()
     clean = private_warehouse.set(database="ikm_bersih")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WAREHOUSE_URL", clean.render_as_string(hide_password=False))
-        pipeline.run_day(DAY)
+        flow.run_day(DAY)
     assert warehouse_state(private_warehouse) == warehouse_state(clean)

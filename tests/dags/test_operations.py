@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import checksums, query
 from tests.dags.test_dags import dagbag
-from tests.webhook import local_webhook
+from tests.support.webhook import local_webhook
 
 pytestmark = pytest.mark.dags
 
@@ -50,14 +50,14 @@ def webhook(monkeypatch) -> Iterator[list[dict]]:
         yield hook.received
 
 
-# -- ikm_proses_ulang: the trigger form -----------------------------------------------------
+# -- ikm_reprocess: the trigger form -----------------------------------------------------
 
 
 def test_reprocess_form_is_a_json_schema_with_a_safe_default(airflow_home):
     from airflow.sdk.definitions.param import ParamsDict
     from airflow.sdk.exceptions import ParamValidationError
 
-    dag = dagbag().get_dag("ikm_proses_ulang")
+    dag = dagbag().get_dag("ikm_reprocess")
     params = dag.params
     assert params["uji_coba"] is True  # a form left as it is writes nothing
     schema = params.get_param("kantor").schema
@@ -99,11 +99,11 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(airflow_home, ware
     trees = (settings.staging_dir, settings.feedback_dir)
     files_before = [_files_of_tree(p) for p in trees]
 
-    dag = dagbag().get_dag("ikm_proses_ulang")
+    dag = dagbag().get_dag("ikm_reprocess")
     run = dag.test(run_conf={"tanggal_tiba": DAY.isoformat(), "kantor": ["1271"]})
     assert run.state == DagRunState.SUCCESS  # uji_coba defaults to a dry run
-    assert _states(run) == {"rencana": {"success"}, "proses": {"skipped"}}
-    plan = run.get_task_instance("rencana").xcom_pull(task_ids="rencana")
+    assert _states(run) == {"plan": {"success"}, "reprocess": {"skipped"}}
+    plan = run.get_task_instance("plan").xcom_pull(task_ids="plan")
     assert plan == {"tanggal_tiba": DAY.isoformat(), "jumlah_berkas": 1, "berkas_berubah": 1}
     assert checksums(warehouse) == before  # nothing written to the warehouse
     assert [_files_of_tree(p) for p in trees] == files_before  # nor to staging or feedback
@@ -135,10 +135,10 @@ def test_reprocess_for_one_office_and_kind_processes_only_those_files(airflow_ho
     # the nightly run again: every file unchanged, so none is processed and nothing announced
     again = _run_nightly()
     assert again.state == DagRunState.SUCCESS
-    assert _states(again)["umumkan"] == {"skipped"}
+    assert _states(again)["announce"] == {"skipped"}
     assert dict(query(warehouse, "select path, processed_at from audit.submission")) == before
 
-    dag = dagbag().get_dag("ikm_proses_ulang")
+    dag = dagbag().get_dag("ikm_reprocess")
     content = checksums(warehouse)
     run = dag.test(
         run_conf={
@@ -149,7 +149,7 @@ def test_reprocess_for_one_office_and_kind_processes_only_those_files(airflow_ho
         }
     )
     assert run.state == DagRunState.SUCCESS
-    assert _states(run) == {"rencana": {"success"}, "proses": {"success"}}
+    assert _states(run) == {"plan": {"success"}, "reprocess": {"success"}}
     after = dict(query(warehouse, "select path, processed_at from audit.submission"))
     changed = {p for p in after if after[p] != before[p]}
     assert changed == {chosen}
@@ -158,7 +158,7 @@ def test_reprocess_for_one_office_and_kind_processes_only_those_files(airflow_ho
     assert moved <= {"audit.submission", "audit.hasil_validasi"}, moved
 
 
-# -- ikm_publikasi: marts refreshed together from the asset events ---------------------------
+# -- ikm_publish: marts refreshed together from the asset events ---------------------------
 
 
 def test_publish_refreshes_materialized_marts_and_writes_the_completeness_report(
@@ -174,7 +174,7 @@ def test_publish_refreshes_materialized_marts_and_writes_the_completeness_report
     assert loaded[0][0] > 0
     assert query(warehouse, units) == [(0,)]  # BI still sees the state before the load
 
-    dag = dagbag().get_dag("ikm_publikasi")
+    dag = dagbag().get_dag("ikm_publish")
     run = dag.test()
     assert run.state == DagRunState.SUCCESS
     assert query(warehouse, units) == loaded  # every mart refreshed, in dependency order
@@ -202,13 +202,13 @@ def test_publish_refreshes_materialized_marts_and_writes_the_completeness_report
 
 def test_the_nightly_announces_the_warehouse_and_publish_listens(airflow_home):
     nightly = dagbag().get_dag("ikm_ingest_nightly")
-    outlets = {o.uri for o in nightly.get_task("umumkan").outlets}
+    outlets = {o.uri for o in nightly.get_task("announce").outlets}
     assert outlets == {"ikm://gudang/core"}
-    publish = dagbag().get_dag("ikm_publikasi")
+    publish = dagbag().get_dag("ikm_publish")
     listened = {a.uri for a in publish.timetable.asset_condition.objects}
     assert "ikm://gudang/core" in listened and "ikm://gudang/referensi" in listened
-    assert publish.get_task("segarkan_mart").pool == "ikm_gudang"
-    assert dagbag().get_dag("ikm_proses_ulang").get_task("proses").pool == "ikm_gudang"
+    assert publish.get_task("refresh_marts").pool == "ikm_gudang"
+    assert dagbag().get_dag("ikm_reprocess").get_task("reprocess").pool == "ikm_gudang"
 
 
 # -- retries: transient errors only, with backoff -------------------------------------------
@@ -219,9 +219,9 @@ def test_a_transient_warehouse_error_is_retried_and_the_run_completes(
 ):
     from airflow.utils.state import DagRunState
 
-    from etl import pipeline
+    from etl import flow
 
-    real = pipeline.load_validated
+    real = flow.load_validated
     calls = []
 
     def flaky(validated):
@@ -230,15 +230,15 @@ def test_a_transient_warehouse_error_is_retried_and_the_run_completes(
             raise psycopg.OperationalError("server closed the connection unexpectedly")
         return real(validated)
 
-    monkeypatch.setattr(pipeline, "load_validated", flaky)
+    monkeypatch.setattr(flow, "load_validated", flaky)
     dag = dagbag().get_dag("ikm_ingest_nightly")
-    muat = dag.get_task("muat")
+    muat = dag.get_task("load")
     assert muat.retries == 3 and muat.retry_exponential_backoff
     muat.retry_delay = timedelta(seconds=1)
     run = dag.test(logical_date=_logical(DAY))
     assert run.state == DagRunState.SUCCESS
     assert len(calls) == 2
-    assert run.get_task_instance("muat").try_number == 2
+    assert run.get_task_instance("load").try_number == 2
     assert query(warehouse, "select count(*) from core.baris_unit_ikm")[0][0] > 0
 
 
@@ -247,7 +247,7 @@ def test_a_bug_fails_at_once_without_retries_and_alerts(
 ):
     from airflow.utils.state import DagRunState
 
-    from etl import pipeline
+    from etl import flow
 
     calls = []
 
@@ -255,15 +255,15 @@ def test_a_bug_fails_at_once_without_retries_and_alerts(
         calls.append(1)
         raise KeyError("kolom_tidak_ada")
 
-    monkeypatch.setattr(pipeline, "load_validated", broken)
+    monkeypatch.setattr(flow, "load_validated", broken)
     dag = dagbag().get_dag("ikm_ingest_nightly")
-    dag.get_task("muat").retry_delay = timedelta(seconds=1)
+    dag.get_task("load").retry_delay = timedelta(seconds=1)
     run = dag.test(logical_date=_logical(DAY))
     assert run.state == DagRunState.FAILED
     assert len(calls) == 1  # a retry cannot fix a bug
-    ti = run.get_task_instance("muat")
+    ti = run.get_task_instance("load")
     assert str(ti.state) == "failed" and ti.try_number == 1
-    failed = [a for a in webhook if a.get("jenis") == "gagal" and a.get("task_id") == "muat"]
+    failed = [a for a in webhook if a.get("jenis") == "gagal" and a.get("task_id") == "load"]
     assert failed, webhook
     assert "kolom_tidak_ada" in failed[0]["galat"]
     assert failed[0]["dag_id"] == "ikm_ingest_nightly"
@@ -274,13 +274,14 @@ def test_no_alert_is_sent_when_no_channel_is_configured(
 ):
     from airflow.utils.state import DagRunState
 
-    from etl import alerts, pipeline
+    from etl import flow
+    from etl.ops import alerts
 
     monkeypatch.delenv("IKM_PERINGATAN_WEBHOOK", raising=False)
     monkeypatch.delenv("IKM_PERINGATAN_EMAIL", raising=False)
     sent = []
-    monkeypatch.setattr(alerts, "_kirim_webhook", lambda *a: sent.append(a))
-    monkeypatch.setattr(pipeline, "load_validated", lambda v: (_ for _ in ()).throw(KeyError("x")))
+    monkeypatch.setattr(alerts, "_post_webhook", lambda *a: sent.append(a))
+    monkeypatch.setattr(flow, "load_validated", lambda v: (_ for _ in ()).throw(KeyError("x")))
     run = dagbag().get_dag("ikm_ingest_nightly").test(logical_date=_logical(DAY))
     assert run.state == DagRunState.FAILED
     assert sent == []
@@ -294,15 +295,15 @@ def test_a_rejected_file_is_named_with_its_reason_and_report_link(
 ):
     import logging
 
-    from etl import publish
     from etl.settings import get_settings
+    from etl.stages import s5_publish as publish
 
     monkeypatch.setenv("AIRFLOW__API__BASE_URL", "http://127.0.0.1:8080")
-    caplog.set_level(logging.INFO, logger="etl.publish")
+    caplog.set_level(logging.INFO, logger="etl.stages.s5_publish.day")
     day = next(f.tanggal_tiba for f in sample_manifest if f.diharapkan == "ditolak")
-    from etl import pipeline
+    from etl import flow
 
-    pipeline.run_day(day)
+    flow.run_day(day)
     rejected = query(
         warehouse,
         "select path, pesan from audit.submission where tanggal_tiba = %s and status = 'ditolak'",
@@ -310,7 +311,7 @@ def test_a_rejected_file_is_named_with_its_reason_and_report_link(
     )
     assert rejected
     path, pesan = rejected[0]
-    lines = [r.getMessage() for r in caplog.records if r.name == "etl.publish"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "etl.stages.s5_publish.day"]
     line = next(m for m in lines if path in m)
     assert line.startswith("DITOLAK") and pesan in line
     office, name = path.split("/")[1], path.split("/")[-1]

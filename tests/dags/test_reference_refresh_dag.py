@@ -28,7 +28,7 @@ def test_the_dag_is_manual_with_a_date_form_and_an_asset(airflow_home):
     assert set(dag.params) == {"berlaku_mulai", "label"}
     assert dag.params.get_param("berlaku_mulai").schema["format"] == "date"
     assert dag.doc_md.rstrip().endswith("Owner: IKM data engineering team, Kemenperin.")
-    outlets = dag.get_task("muat_edisi").outlets
+    outlets = dag.get_task("load_edition").outlets
     assert [(a.name, a.uri) for a in outlets] == [
         ("ikm_gudang_referensi", "ikm://gudang/referensi")
     ]
@@ -66,7 +66,7 @@ def test_a_changed_folder_is_loaded_as_an_edition_with_its_date(
     )
     assert editions[-1] == ("edisi uji DAG", future, True, 0, 1, 0)
     assert len(editions) == 2
-    report = next(ti for ti in run.get_task_instances() if ti.task_id == "laporkan")
+    report = next(ti for ti in run.get_task_instances() if ti.task_id == "report")
     assert str(report.state) == "success"
     (province,) = query(
         warehouse, "select kode_provinsi from core.dim_wilayah where kode_wilayah = '3271'"

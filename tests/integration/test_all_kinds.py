@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl import landing, pipeline
+from etl import flow
+from etl.stages import s1_landing as landing
 from tests.conftest import query
 
 pytestmark = pytest.mark.integration
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def loaded(module_warehouse):
     for day in landing.arrival_days():
-        pipeline.run_day(day)
+        flow.run_day(day)
     return module_warehouse
 
 

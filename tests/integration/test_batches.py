@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from etl import pipeline
+from etl import flow
 from tests.conftest import query
-from tests.factories import HEADER, land_csv, unit_ikm_row
+from tests.support.factories import HEADER, land_csv, unit_ikm_row
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +55,7 @@ def test_each_file_in_a_batch_is_judged_on_its_own(warehouse):
     rel_surabaya = land("35", "unit_ikm_2023.csv", surabaya)
     rel_bandung = land("32", "unit_ikm_2023.csv", bandung)
 
-    pipeline.run_day(dt.date.fromisoformat(DAY))
+    flow.run_day(dt.date.fromisoformat(DAY))
 
     # Excel row numbers: header is row 1, list index i is row i + 2.
     assert outcome(warehouse, rel_bogor) == (
@@ -103,7 +103,7 @@ def test_a_file_rejected_in_a_batch_leaves_the_others_accepted(warehouse):
     rel_clean = land("3201", "unit_ikm_2023.csv", clean)
     rel_bad = land("3273", "unit_ikm_2023.csv", hopeless)
 
-    pipeline.run_day(dt.date.fromisoformat(DAY))
+    flow.run_day(dt.date.fromisoformat(DAY))
 
     assert outcome(warehouse, rel_clean) == ("diterima", set())
     status, flagged = outcome(warehouse, rel_bad)

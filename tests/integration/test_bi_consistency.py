@@ -13,7 +13,7 @@ import threading
 import psycopg
 import pytest
 
-from etl import pipeline
+from etl import flow
 from etl.settings import BI_READER_ROLE, bi_reader_password
 from tests.conftest import dsn
 
@@ -34,7 +34,7 @@ select
 
 
 def test_a_bi_query_during_a_load_never_sees_partial_data(warehouse):
-    pipeline.run_day(BEFORE_DAY)
+    flow.run_day(BEFORE_DAY)
     reader = psycopg.connect(
         dsn(warehouse.set(username=BI_READER_ROLE, password=bi_reader_password())),
         autocommit=True,
@@ -46,7 +46,7 @@ def test_a_bi_query_during_a_load_never_sees_partial_data(warehouse):
 
     def load() -> None:
         try:
-            pipeline.run_day(LOAD_DAY)
+            flow.run_day(LOAD_DAY)
         except BaseException as exc:  # reported by the test below
             failure.append(exc)
 

@@ -14,8 +14,10 @@ import uuid
 import psycopg
 import pytest
 
-from etl import landing, migrate, pipeline
+from etl import flow
 from etl.settings import BI_READER_ROLE
+from etl.stages import s1_landing as landing
+from etl.warehouse import migrations
 from tests.conftest import _admin, dsn, query
 
 pytestmark = pytest.mark.integration
@@ -28,8 +30,8 @@ def loaded(module_warehouse):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IKM_BI_READER_PASSWORD", PASSWORD)
         for day in landing.arrival_days()[:2]:
-            pipeline.run_day(day)
-        migrate.prepare()
+            flow.run_day(day)
+        migrations.prepare()
     return module_warehouse
 
 

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from etl import audit, pipeline
+from etl import flow
+from etl.warehouse import submission
 from tests.conftest import query
-from tests.faults import content, etl_process, other_warehouse
+from tests.support.faults import content, etl_process, other_warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +22,7 @@ ROUNDS = 3
 def test_two_runs_of_the_same_day_at_once_give_the_warehouse_of_one_run(
     warehouse, template_db, monkeypatch
 ):
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
     clean = content(warehouse)
     files = query(warehouse, "select count(*) from audit.submission")[0][0]
     assert files > 1
@@ -40,10 +41,10 @@ def test_two_runs_of_the_same_day_at_once_give_the_warehouse_of_one_run(
             )
             assert len(per_file) == files, round_
             for path, rows, status, system_error in per_file:
-                assert rows == 1 and status in audit.TERMINAL and not system_error, (
+                assert rows == 1 and status in submission.TERMINAL and not system_error, (
                     round_,
                     path,
                     status,
                 )
-            assert query(url, "select count(*) from audit.run") == [(2,)]  # both finished
+            assert query(url, "select count(*) from audit.proses_hari") == [(2,)]  # both finished
             assert content(url) == clean, f"round {round_}"

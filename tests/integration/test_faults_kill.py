@@ -15,9 +15,10 @@ import signal
 import psycopg
 import pytest
 
-from etl import pipeline, publish
+from etl import flow
+from etl.stages import s5_publish as publish
 from tests.conftest import dsn, query
-from tests.faults import (
+from tests.support.faults import (
     backend_gone,
     backend_running,
     checksums_but,
@@ -91,7 +92,7 @@ def _attempt(url) -> int:
 def test_sigkill_mid_copy_and_mid_merge_leaves_the_warehouse_and_the_next_run_completes(
     warehouse, template_db, monkeypatch
 ):
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
     land_big_register(BIG, ROWS)
     before = checksums_but(warehouse, None)
 
@@ -124,20 +125,20 @@ def test_sigkill_mid_copy_and_mid_merge_leaves_the_warehouse_and_the_next_run_co
     assert "gangguan sistem" in message and "tidak perlu mengirim ulang" in message
 
     # ...and the next run of the day completes it: the warehouse of one clean run.
-    pipeline.run_day(BIG_DAY)
+    flow.run_day(BIG_DAY)
     assert _status(warehouse)[:2] == ("diterima", False)
     assert _kept(warehouse) == ROWS
-    # audit.run keeps the attempt: the publish that closed it counted one system error
+    # audit.proses_hari keeps the attempt: the publish that closed it counted one system error
     runs = query(
         warehouse,
-        "select (ringkasan->>'gangguan_sistem')::int from audit.run where tanggal_tiba = %s "
-        "order by run_id",
+        "select (ringkasan->>'gangguan_sistem')::int from audit.proses_hari "
+        "where tanggal_tiba = %s order by proses_id",
         (BIG_DAY,),
     )
     assert runs == [(1,), (0,)]
     recovered = content(warehouse)
     with other_warehouse(template_db) as clean:
         monkeypatch.setenv("WAREHOUSE_URL", clean.render_as_string(hide_password=False))
-        pipeline.run_day(DAY)
-        pipeline.run_day(BIG_DAY)
+        flow.run_day(DAY)
+        flow.run_day(BIG_DAY)
         assert content(clean) == recovered

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from etl import pipeline, publish
+from etl import flow
+from etl.stages import s5_publish as publish
 from tests.conftest import query
-from tests.factories import HEADER, unit_ikm_row
+from tests.support.factories import HEADER, unit_ikm_row
 
 pytestmark = pytest.mark.integration
 
@@ -128,7 +129,7 @@ def _hostile_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.chdir(tmp_path)  # a shell-executed name would create DIRETAS here
     before_landing, before_outside = _tree(root), _tree(outside)
     before_all = set(_tree(tmp_path))
-    summary = pipeline.run_day(DAY)
+    summary = flow.run_day(DAY)
     feedback = Path(os.environ["IKM_FEEDBACK_DIR"])
     staging = Path(os.environ["IKM_STAGING_DIR"])
     written = set(_tree(tmp_path)) - before_all

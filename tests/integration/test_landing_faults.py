@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from etl import audit, extract, landing, pipeline, publish
+from etl import flow
+from etl.stages import s1_landing as landing
+from etl.stages import s2_extract as extract
+from etl.stages import s5_publish as publish
+from etl.warehouse import submission
 from tests.conftest import query
-from tests.factories import HEADER, unit_ikm_row
+from tests.support.factories import HEADER, unit_ikm_row
 
 pytestmark = pytest.mark.integration
 
@@ -67,7 +71,7 @@ def _assert_retried_and_loaded(url, monkeypatch: pytest.MonkeyPatch, root: Path)
     """The run after the file came back: accepted, one row for the path, the run not red."""
     monkeypatch.undo()  # the fault goes away
     monkeypatch.setenv("IKM_LANDING_DIR", str(root))
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
     rows = _row(url)
     assert len(rows) == 1
     assert rows[0][:2] == ("diterima", False)
@@ -88,7 +92,7 @@ def test_a_file_removed_after_discovery_is_a_system_error_then_retried(
     aside = tmp_path / "disisihkan.csv"
     _during_extract(monkeypatch, _move_away(aside))
     with caplog.at_level(logging.WARNING):
-        summary = pipeline.run_day(DAY)  # no crash
+        summary = flow.run_day(DAY)  # no crash
     (status, galat, pesan), *_ = _row(warehouse)
     assert (status, galat) == ("ditolak", True)
     assert "tidak ditemukan lagi" in pesan and "diproses ulang" in pesan
@@ -112,7 +116,7 @@ def test_a_file_replaced_by_a_folder_is_a_system_error_then_retried(
         path.mkdir()
 
     _during_extract(monkeypatch, to_folder)
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
     (status, galat, pesan), *_ = _row(warehouse)
     assert (status, galat) == ("ditolak", True) and "folder" in pesan
     (own_landing / REL).rmdir()
@@ -126,8 +130,8 @@ def test_a_read_error_of_the_disk_is_a_system_error_then_retried(
     def broken(_path: Path) -> str:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(audit, "sha256_of", broken)
-    pipeline.run_day(DAY)
+    monkeypatch.setattr(submission, "sha256_of", broken)
+    flow.run_day(DAY)
     (status, galat, pesan), *_ = _row(warehouse)
     assert (status, galat) == ("ditolak", True) and "Input/output error" in pesan
     _assert_retried_and_loaded(warehouse, monkeypatch, own_landing)
@@ -136,7 +140,7 @@ def test_a_read_error_of_the_disk_is_a_system_error_then_retried(
 def test_a_loaded_file_that_vanishes_on_a_rerun_keeps_its_data(
     warehouse, own_landing, tmp_path, monkeypatch
 ):
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
     assert _row(warehouse)[0][:2] == ("diterima", False) and _facts(warehouse) == ROWS
     aside = tmp_path / "disisihkan.csv"
     outcomes = []
@@ -148,7 +152,7 @@ def test_a_loaded_file_that_vanishes_on_a_rerun_keeps_its_data(
         return outcomes[-1]
 
     monkeypatch.setattr(extract, "extract", vanish_then_extract)
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
     assert outcomes[0].status == "tidak_terbaca" and "tetap berlaku" in outcomes[0].notes[0]
     assert _row(warehouse)[0][:2] == ("diterima", False)  # a disk hiccup withdraws nothing
     assert _facts(warehouse) == ROWS
@@ -165,9 +169,9 @@ def test_a_missing_landing_root_fails_loudly_and_the_day_runs_when_it_is_back(
     with pytest.raises(
         landing.LandingUnavailable, match=r"zona pendaratan .* (tidak tersedia|bukan folder)"
     ):
-        pipeline.run_day(DAY)
+        flow.run_day(DAY)
     assert query(warehouse, "select count(*) from audit.submission")[0][0] == 0
-    assert query(warehouse, "select count(*) from audit.run")[0][0] == 0  # no "empty" run
+    assert query(warehouse, "select count(*) from audit.proses_hari")[0][0] == 0  # no "empty" run
     own_landing.unlink(missing_ok=True)
     mounted.rename(own_landing)
     _assert_retried_and_loaded(warehouse, monkeypatch, own_landing)

@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from etl import kamus, landing, marts, migrate, pipeline, warehouse
+from etl import flow, warehouse
+from etl.ops import data_dictionary
+from etl.stages import s1_landing as landing
+from etl.stages.s5_publish import marts
+from etl.warehouse import migrations
 from tests.conftest import query
 
 pytestmark = pytest.mark.integration
@@ -33,7 +37,7 @@ def pct(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 @pytest.fixture(scope="module")
 def loaded(module_warehouse):
     for day in landing.arrival_days():
-        pipeline.run_day(day)
+        flow.run_day(day)
     return module_warehouse
 
 
@@ -315,7 +319,7 @@ def test_deadlines_are_settings(loaded, monkeypatch):
     assert before > 0
     # a deadline of one day after the period starts: every register is late
     monkeypatch.setenv("IKM_TENGGAT_UNIT_IKM", "1 day")
-    migrate.prepare()
+    migrations.prepare()
     marts.refresh()
     try:
         assert on_time("unit_ikm") == 0
@@ -326,7 +330,7 @@ def test_deadlines_are_settings(loaded, monkeypatch):
         ) == [(dt.date(2023, 1, 2),)]
     finally:
         monkeypatch.delenv("IKM_TENGGAT_UNIT_IKM")
-        migrate.prepare()
+        migrations.prepare()
         marts.refresh()
     assert on_time("unit_ikm") == before
 
@@ -359,8 +363,9 @@ def test_no_personal_data_reaches_any_mart(loaded):
 
 def test_the_data_dictionary_is_generated_from_the_database_and_current(loaded):
     with warehouse.connect() as conn:
-        relations = kamus.describe(conn)
-    assert kamus.missing_comments(relations) == []
+        relations = data_dictionary.describe(conn)
+    assert data_dictionary.missing_comments(relations) == []
     assert {r["nama"] for r in relations} >= {"mart.indikator_ikm", "mart.tingkat_pelaporan"}
-    committed = Path(kamus.DEFAULT_OUT).read_text(encoding="utf-8")
-    assert committed == kamus.render(relations), "docs/kamus_data.md is stale: python -m etl kamus"
+    committed = Path(data_dictionary.DEFAULT_OUT).read_text(encoding="utf-8")
+    stale = "docs/kamus_data.md is stale: python -m etl dictionary"
+    assert committed == data_dictionary.render(relations), stale

@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from etl import pipeline
+from etl import flow
 from tests.conftest import query
-from tests.corpus import DAY, build_corpus
+from tests.support.corpus import DAY, build_corpus
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ def corpus_run(module_warehouse, tmp_path_factory):
     previous = os.environ["IKM_LANDING_DIR"]
     os.environ["IKM_LANDING_DIR"] = str(landing)
     try:
-        pipeline.run_day(dt.date.fromisoformat(DAY))
+        flow.run_day(dt.date.fromisoformat(DAY))
     finally:
         os.environ["IKM_LANDING_DIR"] = previous
     rows = query(module_warehouse, "select path, status, pesan from audit.submission")

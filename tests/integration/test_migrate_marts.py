@@ -11,8 +11,9 @@ import shutil
 
 import pytest
 
-from etl import migrate, pipeline
+from etl import flow
 from etl.warehouse import engine as warehouse_engine
+from etl.warehouse import migrations
 from tests.conftest import query
 
 pytestmark = pytest.mark.integration
@@ -25,11 +26,11 @@ def built_at(url) -> dt.datetime:
 
 
 def test_an_unchanged_mart_survives_a_migration_with_its_rows(warehouse):
-    pipeline.run_day(dt.date(2024, 3, 4))
+    flow.run_day(dt.date(2024, 3, 4))
     before = query(warehouse, f"select count(*), sum(jumlah_unit) from {MART}")
     stamp = built_at(warehouse)
     assert before[0][0] > 0
-    migrate.prepare()
+    migrations.prepare()
     assert built_at(warehouse) == stamp
     assert query(warehouse, f"select count(*), sum(jumlah_unit) from {MART}") == before
     # bi_reader keeps its grant on it
@@ -39,17 +40,17 @@ def test_an_unchanged_mart_survives_a_migration_with_its_rows(warehouse):
 
 
 def test_a_changed_file_rebuilds_the_mart_and_those_that_read_it(warehouse, tmp_path, monkeypatch):
-    pipeline.run_day(dt.date(2024, 3, 4))
+    flow.run_day(dt.date(2024, 3, 4))
     units = query(warehouse, "select sum(jumlah_unit_ikm) from mart.indikator_ikm")
     views = tmp_path / "views"
-    shutil.copytree(migrate.VIEWS_DIR, views)
+    shutil.copytree(migrations.VIEWS_DIR, views)
     source = views / "20_mart_ikm_per_wilayah.sql"
     source.write_text(source.read_text() + "\n-- a changed file\n", encoding="utf-8")
-    monkeypatch.setattr(migrate, "VIEWS_DIR", views)
+    monkeypatch.setattr(migrations, "VIEWS_DIR", views)
     stamp = built_at(warehouse)
     engine = warehouse_engine()
     try:
-        migrate.upgrade(engine)
+        migrations.upgrade(engine)
     finally:
         engine.dispose()
     assert built_at(warehouse) > stamp
@@ -67,7 +68,7 @@ def test_a_plain_view_of_an_older_version_becomes_materialized(warehouse):
         conn.exec_driver_sql(f"create view {MART} as select 1 as tahun")
         conn.exec_driver_sql("delete from audit.objek_bi")
     engine.dispose()
-    migrate.prepare()
+    migrations.prepare()
     assert query(warehouse, "select relkind from pg_class where oid = %s::regclass", (MART,)) == [
         ("m",)
     ]

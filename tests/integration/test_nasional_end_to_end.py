@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import nasional, pipeline
+from etl import flow
+from etl.generators import national
 from etl.settings import get_settings
 from tests.conftest import query
 
@@ -28,12 +29,12 @@ DAY = dt.date(2023, 3, 20)
 def test_national_set_totals_come_out_of_the_marts_exactly(warehouse, tmp_path):
     landing = Path(os.environ["IKM_LANDING_DIR"])
     shutil.rmtree(landing)  # only the national day in this landing zone
-    summary = nasional.generate_national(
+    summary = national.generate_national(
         landing, get_settings().reference_dir, fraction=0.001, tanggal_tiba=DAY
     )
     assert summary.files == 552
 
-    pipeline.run_day(DAY)
+    flow.run_day(DAY)
 
     statuses = dict(query(warehouse, "select status, count(*) from audit.submission group by 1"))
     assert statuses == {"diterima": 552}

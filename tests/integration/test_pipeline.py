@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from etl import load, pipeline, publish
+from etl import flow
+from etl.stages import s5_publish as publish
+from etl.warehouse import scopes
 from tests.conftest import checksums, query
 
 pytestmark = pytest.mark.integration
@@ -41,7 +43,7 @@ def warehouse_content(url) -> dict[str, list[tuple]]:
 
 
 def test_a_day_loads_with_bad_rows_quarantined(warehouse, sample_manifest):
-    summary = pipeline.run_day(DAY1)
+    summary = flow.run_day(DAY1)
     day1 = [f for f in sample_manifest if f.tanggal_tiba == DAY1]
     assert summary["berkas"] == len(day1)
     found = statuses(warehouse)
@@ -65,16 +67,16 @@ def test_a_day_loads_with_bad_rows_quarantined(warehouse, sample_manifest):
 
 
 def test_running_the_same_day_again_changes_nothing(warehouse):
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     before = checksums(warehouse)
     assert query(warehouse, "select count(*) from core.fakta_unit_ikm")[0][0] > 0
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     assert checksums(warehouse) == before
 
 
 def test_a_correction_supersedes_the_earlier_file(warehouse, sample_manifest):
     for day in (DAY1, DAY2, DAY3):
-        pipeline.run_day(day)
+        flow.run_day(day)
     found = statuses(warehouse)
     units = [
         f for f in sample_manifest if f.jenis == "unit_ikm" and f.tanggal_tiba in (DAY1, DAY2, DAY3)
@@ -97,7 +99,7 @@ def test_a_correction_supersedes_the_earlier_file(warehouse, sample_manifest):
 
 def test_units_changed_by_the_correction_keep_one_current_version(warehouse):
     for day in (DAY1, DAY3):
-        pipeline.run_day(day)
+        flow.run_day(day)
     # The superseded file was never true: history holds only the correction's attributes.
     (stale,) = query(
         warehouse,
@@ -115,7 +117,7 @@ def test_units_changed_by_the_correction_keep_one_current_version(warehouse):
 
 def test_reprocessing_the_older_day_leaves_the_correction_in_place(warehouse):
     for day in (DAY1, DAY2, DAY3):
-        pipeline.run_day(day)
+        flow.run_day(day)
     before = warehouse_content(warehouse)
     # Force a real reprocess of day 1 (as after a rules change), not a skip.
     query(
@@ -123,7 +125,7 @@ def test_reprocessing_the_older_day_leaves_the_correction_in_place(warehouse):
         "update audit.submission set versi_aturan = 'lama' where tanggal_tiba = %s returning 1",
         (DAY1,),
     )
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     assert warehouse_content(warehouse) == before
 
 
@@ -131,7 +133,7 @@ def test_days_in_any_order_give_the_warehouse_of_one_clean_run(
     warehouse, template_db, tmp_path, monkeypatch
 ):
     for day in (DAY1, DAY2, DAY3):
-        pipeline.run_day(day)
+        flow.run_day(day)
     in_order = warehouse_content(warehouse)
     # Same landing zone, a fresh database, days backfilled newest first.
     import uuid
@@ -143,14 +145,14 @@ def test_days_in_any_order_give_the_warehouse_of_one_clean_run(
     try:
         monkeypatch.setenv("WAREHOUSE_URL", other.render_as_string(hide_password=False))
         for day in (DAY3, DAY1, DAY2):
-            pipeline.run_day(day)
+            flow.run_day(day)
         assert warehouse_content(other) == in_order
     finally:
         _admin(other, f'drop database if exists "{other.database}" with (force)')
 
 
 def test_a_failure_mid_load_leaves_the_warehouse_as_before(warehouse, monkeypatch, sample_manifest):
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     before = checksums(warehouse)
     revision = next(f for f in sample_manifest if "revisi" in str(f.path))
 
@@ -158,8 +160,8 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_before(warehouse, monkeypatc
         raise RuntimeError("injected failure after the facts were replaced")
 
     with monkeypatch.context() as patch, pytest.raises(RuntimeError, match="injected"):
-        patch.setattr(load, "_settle_statuses", crash)
-        pipeline.process_file(str(revision.path))
+        patch.setattr(scopes, "settle_statuses", crash)
+        flow.process_file(str(revision.path))
     after = checksums(warehouse)
     for name, digest in before.items():
         if name.startswith(("core.", "mart.ikm")):
@@ -169,7 +171,7 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_before(warehouse, monkeypatc
     assert summary["gangguan_sistem"] == 1
     assert statuses(warehouse)[str(revision.path)] == "ditolak"
     # ...and the next run completes the file.
-    pipeline.run_day(DAY3)
+    flow.run_day(DAY3)
     assert statuses(warehouse)[str(revision.path)] == "diterima"
 
 
@@ -181,7 +183,7 @@ def test_links_are_recorded_and_never_followed(warehouse, tmp_path):
     secret.write_text("nib\n1234567890123\n")
     link = f"{landing}/{DAY1.isoformat()}/32/unit_ikm_2023_tautan.csv"
     os.symlink(secret, link)
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     (row,) = query(
         warehouse,
         "select status, pesan, sha256 from audit.submission where path like %s",
@@ -194,7 +196,7 @@ def test_feedback_names_every_bad_row_in_indonesian(warehouse, sample_manifest):
     import os
     from pathlib import Path
 
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     partly = next(
         f for f in sample_manifest if f.tanggal_tiba == DAY1 and f.diharapkan == "diterima_sebagian"
     )
@@ -231,13 +233,13 @@ def _resend_with_bad_rows(sample_manifest, day: dt.date, bad_share: float) -> st
 
 
 def test_too_many_bad_rows_reject_the_file_and_keep_what_was_there(warehouse, sample_manifest):
-    pipeline.run_day(DAY1)
+    flow.run_day(DAY1)
     before = query(
         warehouse, "select * from mart.ikm_per_wilayah where kode_kabkota = '1271' order by skala"
     )
     later = dt.date(2024, 5, 2)
     path = _resend_with_bad_rows(sample_manifest, later, 0.3)
-    pipeline.run_day(later)
+    flow.run_day(later)
     (status, rows, bad, pesan) = query(
         warehouse,
         "select status, jumlah_baris, jumlah_baris_ditolak, pesan "
@@ -267,7 +269,7 @@ def test_the_bad_row_threshold_is_a_setting(warehouse, sample_manifest, monkeypa
     monkeypatch.setenv("IKM_BATAS_BARIS_BURUK", "0.5")
     later = dt.date(2024, 5, 2)
     path = _resend_with_bad_rows(sample_manifest, later, 0.3)
-    pipeline.run_day(later)
+    flow.run_day(later)
     (status,) = query(warehouse, "select status from audit.submission where path = %s", (path,))[0]
     assert status == "diterima_sebagian"
 
@@ -278,7 +280,7 @@ def test_the_bad_row_threshold_is_a_setting(warehouse, sample_manifest, monkeypa
 def _write_register(landing, rel: str, rows: list[dict]) -> str:
     import csv
 
-    from tests.factories import HEADER
+    from tests.support.factories import HEADER
 
     target = landing / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -294,13 +296,13 @@ def test_a_correction_rejected_on_reprocess_gives_the_scopes_back(warehouse, sam
     from pathlib import Path
 
     for day in (DAY1, DAY3):
-        pipeline.run_day(day)
+        flow.run_day(day)
     original = next(f for f in sample_manifest if f.diharapkan == "digantikan")
     revision = next(f for f in sample_manifest if f.jenis == "unit_ikm" and "revisi" in str(f.path))
     assert statuses(warehouse)[str(original.path)] == "digantikan"
     # The upload channel replaces the revision with a broken file of the same name.
     (Path(os.environ["IKM_LANDING_DIR"]) / revision.path).write_bytes(b"PK\x03\x04 rusak")
-    pipeline.run_day(DAY3)
+    flow.run_day(DAY3)
     found = statuses(warehouse)
     assert found[str(revision.path)] == "ditolak"
     assert found[str(original.path)] == "diterima"  # in force again
@@ -329,7 +331,7 @@ def test_every_unit_in_force_has_its_version_in_the_dimension(warehouse):
     import os
     from pathlib import Path
 
-    from tests.factories import unit_ikm_row
+    from tests.support.factories import unit_ikm_row
 
     landing = Path(os.environ["IKM_LANDING_DIR"])
     shared = "3201000000001"
@@ -345,7 +347,7 @@ def test_every_unit_in_force_has_its_version_in_the_dimension(warehouse):
     _write_register(landing, "2024-06-05/32/unit_ikm_2023_c.csv", c)
     _write_register(landing, "2024-06-06/32/unit_ikm_2023_d.csv", d)
     for day in (3, 4, 5, 6):
-        pipeline.run_day(dt.date(2024, 6, day))
+        flow.run_day(dt.date(2024, 6, day))
     missing = query(
         warehouse,
         "select f.nib, f.tahun from core.fakta_unit_ikm f where not exists (select 1 from "
@@ -365,7 +367,7 @@ def test_an_absurd_worker_count_is_quarantined_not_a_system_error(warehouse):
     import os
     from pathlib import Path
 
-    from tests.factories import unit_ikm_row
+    from tests.support.factories import unit_ikm_row
 
     landing = Path(os.environ["IKM_LANDING_DIR"])
     rows = [unit_ikm_row(f"320100000000{i}") for i in range(9)]
@@ -378,7 +380,7 @@ def test_an_absurd_worker_count_is_quarantined_not_a_system_error(warehouse):
         )
     )
     rel = _write_register(landing, "2024-06-03/3201/unit_ikm_2023.csv", rows)
-    pipeline.run_day(dt.date(2024, 6, 3))
+    flow.run_day(dt.date(2024, 6, 3))
     (status, galat) = query(
         warehouse, "select status, galat_sistem from audit.submission where path = %s", (rel,)
     )[0]
@@ -397,7 +399,7 @@ def test_a_file_from_an_unknown_office_folder_is_rejected(warehouse, office):
     import os
     from pathlib import Path
 
-    from tests.factories import unit_ikm_row
+    from tests.support.factories import unit_ikm_row
 
     landing = Path(os.environ["IKM_LANDING_DIR"])
     rel = _write_register(
@@ -405,7 +407,7 @@ def test_a_file_from_an_unknown_office_folder_is_rejected(warehouse, office):
         f"2024-06-03/{office}/unit_ikm_2023.csv",
         [unit_ikm_row("1101000000001", kode_kabkota="1101")],
     )
-    pipeline.run_day(dt.date(2024, 6, 3))
+    flow.run_day(dt.date(2024, 6, 3))
     (status, pesan) = query(
         warehouse, "select status, pesan from audit.submission where path = %s", (rel,)
     )[0]
@@ -421,13 +423,13 @@ def test_feedback_neutralises_formulas_and_lists_warnings(warehouse):
     import os
     from pathlib import Path
 
-    from tests.factories import unit_ikm_row
+    from tests.support.factories import unit_ikm_row
 
     landing = Path(os.environ["IKM_LANDING_DIR"])
     rows = [unit_ikm_row(f"320100000000{i}") for i in range(9)]
     rows.append(unit_ikm_row('=HYPERLINK("http://contoh.invalid","klik")'))
     _write_register(landing, "2024-06-03/3201/unit_ikm_2023.csv", rows)
-    pipeline.run_day(dt.date(2024, 6, 3))
+    flow.run_day(dt.date(2024, 6, 3))
     folder = Path(os.environ["IKM_FEEDBACK_DIR"]) / "2024-06-03" / "3201"
     with (folder / "unit_ikm_2023.csv.baris_ditolak.csv").open(encoding="utf-8-sig") as fh:
         cells = [row["nilai"] for row in csv.DictReader(fh, delimiter=";")]

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from etl import pipeline
+from etl import flow
 from tests.conftest import query
-from tests.factories import land_csv
+from tests.support.factories import land_csv
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def land(day: str, office: str, month: str, rows: list[dict]) -> str:
 
 def run(*days: str) -> None:
     for day in days:
-        pipeline.run_day(dt.date.fromisoformat(day))
+        flow.run_day(dt.date.fromisoformat(day))
 
 
 def quarantined(url, rel: str) -> set[tuple[int, str]]:

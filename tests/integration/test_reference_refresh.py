@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from etl import contract, migrate, pipeline, reference
+from etl import contract, flow
 from etl import warehouse as gudang
 from etl.settings import get_settings
+from etl.warehouse import migrations, reference
 from tests.conftest import query
-from tests.factories import HEADER, land_csv, unit_ikm_row
+from tests.support.factories import HEADER, land_csv, unit_ikm_row
 
 pytestmark = pytest.mark.integration
 
@@ -128,7 +129,7 @@ def test_a_new_edition_keeps_older_facts_in_the_province_of_their_time(warehouse
         land_workers(DAY_OLD, MOVED, 2023),
     ]
     too_early = land_units(DAY_OLD, NEW, 2023, "930000000")
-    pipeline.run_day(DAY_OLD)
+    flow.run_day(DAY_OLD)
     assert [status(warehouse, p) for p in old_paths] == ["diterima"] * 3, query(
         warehouse, "select kolom, alasan from audit.karantina"
     )
@@ -147,7 +148,7 @@ def test_a_new_edition_keeps_older_facts_in_the_province_of_their_time(warehouse
         land_workers(DAY_NEW, MOVED, 2025),
     ]
     gone = land_units(DAY_NEW, DROPPED, 2025, "960000000")
-    pipeline.run_day(DAY_NEW)
+    flow.run_day(DAY_NEW)
     assert [status(warehouse, p) for p in new_paths] == ["diterima"] * 3
     assert status(warehouse, gone) == "ditolak"  # no longer in the latest edition
 
@@ -238,7 +239,7 @@ def test_a_new_edition_keeps_older_facts_in_the_province_of_their_time(warehouse
     # The same folder again: no new edition, nothing changes (the nightly's prepare included).
     again = reference.load(engine, refdir)
     assert not again.edisi_baru and again.edisi_id == second_id
-    migrate.prepare()
+    migrations.prepare()
     assert query(warehouse, "select count(*) from core.edisi_referensi") == [(2,)]
     assert query(warehouse, "select count(*) from core.riwayat_wilayah") == [(len(after),)]
 
@@ -249,7 +250,7 @@ def test_the_nightly_loads_a_changed_folder_and_the_refresh_dates_it(warehouse, 
     (first_id,) = query(warehouse, "select edisi_id from core.edisi_referensi")[0]
     reference.redate(engine, first_id, dt.date(2020, 1, 1))
     next_edition(refdir)
-    migrate.prepare()
+    migrations.prepare()
     ((second_id, label, day),) = query(
         warehouse,
         "select edisi_id, label, berlaku_mulai from core.edisi_referensi where edisi_id > %s",
@@ -282,9 +283,9 @@ def test_the_nightly_loads_a_changed_folder_and_the_refresh_dates_it(warehouse, 
 def test_cli_lists_the_editions(warehouse, capsys):
     from etl.__main__ import main
 
-    assert main(["referensi", "muat"]) == 0  # the folder the warehouse has: nothing new
+    assert main(["reference", "load"]) == 0  # the folder the warehouse has: nothing new
     assert '"edisi_baru": false' in capsys.readouterr().out
-    assert main(["referensi", "edisi"]) == 0
+    assert main(["reference", "editions"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("*") and "wilayah baru 552" in out
 
@@ -301,7 +302,7 @@ def test_a_kbli_code_dropped_by_a_new_edition_is_refused_from_then_on(warehouse,
         [unit_ikm_row(nib="9700000000001", kode_kabkota="3273", kbli=dropped)]
         + [unit_ikm_row(nib=f"97000000001{i:02d}", kode_kabkota="3273") for i in range(9)],
     )
-    pipeline.run_day(DAY_OLD)
+    flow.run_day(DAY_OLD)
     assert status(warehouse, before) == "diterima"
 
     rewrite(
@@ -316,7 +317,7 @@ def test_a_kbli_code_dropped_by_a_new_edition_is_refused_from_then_on(warehouse,
         + [unit_ikm_row(nib=f"98000000001{i:02d}", kode_kabkota="3273",
                         tanggal_pendataan="2024-05-30") for i in range(9)],
     )  # fmt: skip
-    pipeline.run_day(DAY_NEW)
+    flow.run_day(DAY_NEW)
     assert status(warehouse, after) == "diterima_sebagian"
     assert query(
         warehouse,

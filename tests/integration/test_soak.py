@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from etl.settings import get_settings
-from tests import soak
 from tests.conftest import SESSION, _admin, dsn, query
+from tests.support import soak
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 REST API, CLI) and the Celery run.
 
 One session starts the api-server, scheduler, dag-processor, triggerer and a Celery worker
-through :class:`etl.airflow_local.AirflowServices` on a free port, with their own metadata
+through :class:`etl.ops.airflow_services.AirflowServices` on a free port, with their own metadata
 database, a warehouse cloned from the test template, and a landing zone of three consecutive
 arrival days plus a later correction. Every task runs on the CeleryExecutor, through the
 machine's Redis (``IKM_CELERY_BROKER``, default 127.0.0.1:6379) on a queue of the session's
@@ -36,14 +36,14 @@ from sqlalchemy.engine import URL
 
 from etl.settings import PROJECT_ROOT
 from tests.conftest import SESSION, _admin, _fresh_warehouse, query
-from tests.webhook import local_webhook
+from tests.support.webhook import local_webhook
 
 DAG_ID = "ikm_ingest_nightly"
 # The warehouse's and the metadata database's password in this session (the test server
 # trusts local connections, so any password connects); tests/services/test_secrets.py looks
 # for it in every log and XCom of the session.
 SECRET = f"IkmRahasia-{SESSION}-uji"  # from SESSION: this module is imported twice
-ARTIFACTS = Path(os.environ.get("IKM_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", PROJECT_ROOT / "test-artifacts"))
 
 # Sample arrival days moved to three consecutive days (files keep their content); the
 # correction of the first day's Jawa Barat register stays later, on 2024-04-15.
@@ -168,10 +168,10 @@ def clean_run(template_db: URL, backfill_landing: Path, tmp_path_factory: pytest
             return cache[key]
         folder = tmp_path_factory.mktemp("bersih")
         with _fresh_warehouse(template_db, backfill_landing, folder) as url:
-            from etl import pipeline
+            from etl import flow
 
             for day in key:
-                pipeline.run_day(day)
+                flow.run_day(day)
             cache[key] = warehouse_state(url)
         return cache[key]
 
@@ -238,7 +238,7 @@ class Services:
         ]
 
     def airflow(self, *args: str) -> subprocess.CompletedProcess:
-        from etl.airflow_env import airflow_binary
+        from etl.ops.airflow_env import airflow_binary
 
         return subprocess.run(
             [airflow_binary(), *args], env=self.env, capture_output=True, text=True, timeout=300
@@ -293,7 +293,7 @@ class Services:
         raise AssertionError(f"{dag_id} {run_id} not done after {timeout:.0f} s")
 
     def wait_published(self, timeout: float = 300) -> None:
-        """Until ikm_publikasi has run after the warehouse's last asset event, then idle: the
+        """Until ikm_publish has run after the warehouse's last asset event, then idle: the
         marts are materialized, so they hold the loads only once it refreshed them."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -305,14 +305,14 @@ class Services:
             ]
             done = [
                 dt.datetime.fromisoformat(r["queued_at"].replace("Z", "+00:00"))
-                for r in self.runs("ikm_publikasi")
+                for r in self.runs("ikm_publish")
                 if r["state"] in ("success", "failed") and r.get("queued_at")
             ]
             if not changed or (done and max(done) >= max(changed)):
                 self.wait_idle(max(deadline - time.monotonic(), 1))
                 return
             time.sleep(2)
-        raise AssertionError("ikm_publikasi did not follow the warehouse's last change")
+        raise AssertionError("ikm_publish did not follow the warehouse's last change")
 
     def wait_idle(self, timeout: float = 300) -> None:
         """Until no run of any DAG is queued or running (asset-triggered ones included)."""
@@ -334,7 +334,7 @@ def pytest_runtest_makereport(item, call):
 
 
 def _sample_memory(services: Services, stop: threading.Event) -> None:
-    from etl.airflow_local import tree_rss_mib
+    from etl.ops.airflow_services import tree_rss_mib
 
     while not stop.wait(1.0):
         with contextlib.suppress(Exception):
@@ -350,7 +350,7 @@ def airflow_services(
     backfill_landing: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Services]:
-    from etl.airflow_local import AirflowServices, prepare_metadata, service_environment
+    from etl.ops.airflow_services import AirflowServices, prepare_metadata, service_environment
 
     state = tmp_path_factory.mktemp("airflow_state")
     meta = server_url.set(drivername="postgresql+psycopg2", database=f"airflow_svc_{SESSION}")
@@ -384,12 +384,8 @@ def airflow_services(
             "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"ikm_test_{SESSION}",
         }
     )
-    with pytest.MonkeyPatch.context() as patch:
-        # service_environment reads the folders and the warehouse through the settings
-        for key, value in base.items():
-            if key.startswith(("IKM_", "WAREHOUSE_URL", "AIRFLOW__DATABASE")):
-                patch.setenv(key, value)
-        env = service_environment("127.0.0.1", _free_port(), base=base, executor="celery")
+    # built from base alone: its settings, its warehouse, its metadata database
+    env = service_environment("127.0.0.1", _free_port(), base=base, executor="celery")
     _check_broker(env["AIRFLOW__CELERY__BROKER_URL"])
     log_dir = ARTIFACTS / "airflow-logs"
     shutil.rmtree(log_dir, ignore_errors=True)
@@ -410,7 +406,7 @@ def airflow_services(
     try:
         processes.wait_until_healthy(timeout=240)
         threading.Thread(target=_sample_memory, args=(services, stop), daemon=True).start()
-        for dag_id in ("ikm_ingest_nightly", "ikm_publikasi", "ikm_proses_ulang"):
+        for dag_id in ("ikm_ingest_nightly", "ikm_publish", "ikm_reprocess"):
             _wait_for_dag(services, dag_id)
         yield services
     finally:

@@ -155,11 +155,11 @@ def test_rest_api_backfill_reprocessing_all_runs_keeps_a_later_correction(
     assert any(t.endswith("/segarkan_mart") for t in used)  # publish waits for loads too
     assert overlaps == []
 
-    # asset events: every changing run announced the warehouse; ikm_publikasi followed them
+    # asset events: every changing run announced the warehouse; ikm_publish followed them
     events = services.api("GET", "/assets/events?limit=100")["asset_events"]
     announced = [e for e in events if e["uri"] == "ikm://gudang/core"]
     assert announced, events
-    published = services.runs("ikm_publikasi")
+    published = services.runs("ikm_publish")
     assert published and all(r["state"] == "success" for r in published)
     assert all(r["run_type"] == "asset_triggered" for r in published)
     report = services.folders["umpan_balik"] / "_kelengkapan" / "kelengkapan_terbaru.csv"

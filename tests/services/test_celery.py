@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from etl.airflow_local import (
+from etl.ops.airflow_services import (
     CELERY_WORKER,
     COMPONENTS,
     _command,
@@ -24,7 +24,7 @@ from tests.services.conftest import (
     warehouse_state,
 )
 
-PUBLISH_DAG = "ikm_publikasi"
+PUBLISH_DAG = "ikm_publish"
 
 
 @pytest.mark.unit
@@ -83,7 +83,7 @@ def test_one_day_runs_through_the_scheduler_and_the_celery_worker(airflow_servic
 
     tasks = _celery_records(services, run["dag_run_id"])
     ran = [t for t in tasks if t[2] == "success"]
-    assert {t[0] for t in ran} >= {"muat"}, tasks
+    assert {t[0] for t in ran} >= {"load"}, tasks
     assert all(t[2] in ("success", "skipped") for t in tasks), tasks
     for task_id, map_index, _, queue, celery_id, status in ran:
         where = f"{task_id}[{map_index}]"

@@ -3,9 +3,10 @@ a login through the form in Chromium, the dashboard with the national IKM count 
 holds, and the database Superset queries connected as ``bi_reader`` (which cannot read core).
 
 The warehouse is the test template loaded with every sample arrival day by the ``etl`` package;
-Superset's venv is built if missing (``etl.bi.ensure_venv``, as ``make bi`` does), its metadata
-is a database of this session and its state folder is temporary. A second start must skip every
-set-up step (the reason a second ``make bi`` is quick) and Ctrl-C (SIGTERM) must stop it all.
+Superset's venv is built if missing (``etl.ops.superset.ensure_venv``, as ``make bi`` does), its
+metadata is a database of this session and its state folder is temporary. A second start must
+skip every set-up step (the reason a second ``make bi`` is quick) and Ctrl-C (SIGTERM) must stop
+it all.
 """
 
 from __future__ import annotations
@@ -87,12 +88,13 @@ def loaded_warehouse(
     template_db: URL, samples_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[URL]:
     """The template with every sample arrival day loaded through the etl package."""
-    from etl import landing, pipeline
+    from etl import flow
+    from etl.stages import s1_landing as landing
 
     with _fresh_warehouse(template_db, samples_dir, tmp_path_factory.mktemp("superset_wh")) as url:
         start = time.monotonic()
         for day in landing.arrival_days():
-            pipeline.run_day(day)
+            flow.run_day(day)
         TIMINGS["warehouse load"] = time.monotonic() - start
         yield url
 
@@ -101,11 +103,11 @@ def loaded_warehouse(
 def superset(
     loaded_warehouse: URL, samples_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Superset]:
-    from etl import bi
+    from etl.ops import superset
     from etl.settings import bi_reader_password
 
     start = time.monotonic()
-    bi.ensure_venv()
+    superset.ensure_venv()
     TIMINGS["venv (install if missing)"] = time.monotonic() - start
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPERSET_", "AIRFLOW"))}
     env.update(
@@ -223,7 +225,7 @@ def test_a_second_start_skips_the_set_up_and_ctrl_c_stops_it(superset: Superset)
 def test_the_versioned_export_holds_no_password_and_reads_only_mart():
     """What the repo keeps: a placeholder URI, datasets of schema mart, every chart on the
     dashboard and every chart's dataset in the export."""
-    from etl.bi import DASHBOARD_SLUG, EXPORT_DIR
+    from etl.ops.superset import DASHBOARD_SLUG, EXPORT_DIR
 
     def load(kind: str) -> list[dict]:
         return [yaml.safe_load(p.read_text()) for p in sorted((EXPORT_DIR / kind).rglob("*.yaml"))]

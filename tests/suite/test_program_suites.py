@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from etl import contract, extract, validate
+from etl import contract
+from etl.stages import s2_extract as extract
+from etl.stages import s3_validate as validate
 
 pytestmark = pytest.mark.suite
 

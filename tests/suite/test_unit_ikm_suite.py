@@ -10,8 +10,9 @@ import json
 
 import pytest
 
-from etl import extract, validate
-from tests.factories import HEADER, UNIT_IKM, unit_ikm_row
+from etl.stages import s2_extract as extract
+from etl.stages import s3_validate as validate
+from tests.support.factories import HEADER, UNIT_IKM, unit_ikm_row
 
 pytestmark = pytest.mark.suite
 

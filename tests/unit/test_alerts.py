@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from etl import alerts
+from etl.ops import alerts
+from etl.settings import settings_from
 
 pytestmark = pytest.mark.unit
 
@@ -165,11 +166,11 @@ def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpLokal]:
 def tanpa_saluran(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts unconfigured, whatever the developer's shell exports."""
     for nama in (
-        alerts.ENV_WEBHOOK,
-        alerts.ENV_EMAIL,
-        alerts.ENV_SMTP_CONN,
-        alerts.ENV_EMAIL_DARI,
-        alerts.ENV_TERLAMBAT_MENIT,
+        "IKM_PERINGATAN_WEBHOOK",
+        "IKM_PERINGATAN_EMAIL",
+        "IKM_PERINGATAN_SMTP_CONN",
+        "IKM_PERINGATAN_EMAIL_DARI",
+        "IKM_PERINGATAN_TERLAMBAT_MENIT",
     ):
         monkeypatch.delenv(nama, raising=False)
 
@@ -197,7 +198,7 @@ def konteks_gagal(exc: BaseException, *, try_number: int = 4) -> dict[str, Any]:
     from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
 
     with DAG(DAG_ID, schedule=None):
-        operator = BaseOperator(task_id="muat")
+        operator = BaseOperator(task_id="load")
     dag_run = DagRun(
         dag_id=DAG_ID,
         run_id=RUN_ID,
@@ -214,7 +215,7 @@ def konteks_gagal(exc: BaseException, *, try_number: int = 4) -> dict[str, Any]:
     )
     ti = RuntimeTaskInstance.model_construct(
         id=uuid.uuid4(),
-        task_id="muat",
+        task_id="load",
         dag_id=DAG_ID,
         run_id=RUN_ID,
         try_number=try_number,
@@ -273,7 +274,7 @@ def jalankan_trigger(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
     from airflow.triggers.callback import CallbackTrigger
 
     callback = AsyncCallback(
-        "etl.alerts.beri_tahu_terlambat", kwargs={"keterangan": "Batas 6 jam"}
+        "etl.ops.alerts.notify_late", kwargs={"note": "Batas 6 jam"}
     ).serialize()
     trigger = CallbackTrigger(
         callback_path=callback["path"], callback_kwargs={**callback["kwargs"], **kwargs}
@@ -291,16 +292,16 @@ def jalankan_trigger(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
 def test_failure_alert_posts_bilingual_payload_with_log_url(
     webhook: Webhook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
     context = konteks_gagal(ValueError("kolom NIB hilang di berkas jateng.xlsx"))
 
-    assert alerts.beri_tahu_gagal(context) == ["webhook"]
+    assert alerts.notify_failure(context) == ["webhook"]
 
     [payload] = webhook.diterima
     assert payload["jenis"] == "gagal"
     assert payload["dag_id"] == DAG_ID
     assert payload["run_id"] == RUN_ID
-    assert payload["task_id"] == "muat"
+    assert payload["task_id"] == "load"
     assert payload["try_number"] == 4
     assert payload["max_tries"] == 3
     assert payload["logical_date"] == LOGICAL.isoformat()
@@ -308,8 +309,8 @@ def test_failure_alert_posts_bilingual_payload_with_log_url(
     assert payload["url"] == context["ti"].log_url
     assert "/dags/ikm_ingest_nightly/runs/" in payload["url"]
     teks = payload["text"]
-    assert "Tugas muat pada DAG ikm_ingest_nightly gagal (percobaan 4 dari 4)" in teks
-    assert "Task muat in DAG ikm_ingest_nightly failed (try 4 of 4)" in teks
+    assert "Tugas load pada DAG ikm_ingest_nightly gagal (percobaan 4 dari 4)" in teks
+    assert "Task load in DAG ikm_ingest_nightly failed (try 4 of 4)" in teks
     assert teks.index("gagal") < teks.index("failed")
     assert payload["url"] in teks
 
@@ -317,27 +318,27 @@ def test_failure_alert_posts_bilingual_payload_with_log_url(
 def test_failure_alert_emailed_through_smtp_default(
     smtp_server: SmtpLokal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(alerts.ENV_EMAIL, "data@kemenperin.go.id; ikm@kemenperin.go.id")
+    monkeypatch.setenv("IKM_PERINGATAN_EMAIL", "data@kemenperin.go.id; ikm@kemenperin.go.id")
 
-    assert alerts.beri_tahu_gagal(konteks_gagal(RuntimeError("gudang penuh"))) == ["email"]
+    assert alerts.notify_failure(konteks_gagal(RuntimeError("gudang penuh"))) == ["email"]
 
     [surat] = smtp_server.kotak
     assert surat.pengirim == "airflow@ikm.kemenperin.go.id"
     assert surat.penerima == ["data@kemenperin.go.id", "ikm@kemenperin.go.id"]
-    assert surat.pesan()["Subject"] == "[IKM] GAGAL / FAILED: ikm_ingest_nightly.muat"
+    assert surat.pesan()["Subject"] == "[IKM] GAGAL / FAILED: ikm_ingest_nightly.load"
     isi = surat.isi()
     assert "RuntimeError: gudang penuh" in isi
-    assert "Tugas muat pada DAG ikm_ingest_nightly gagal" in isi
+    assert "Tugas load pada DAG ikm_ingest_nightly gagal" in isi
 
 
 def test_both_channels_and_notifier_class(
     webhook: Webhook, smtp_server: SmtpLokal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
-    monkeypatch.setenv(alerts.ENV_EMAIL, "data@kemenperin.go.id")
-    monkeypatch.setenv(alerts.ENV_EMAIL_DARI, "peringatan@kemenperin.go.id")
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
+    monkeypatch.setenv("IKM_PERINGATAN_EMAIL", "data@kemenperin.go.id")
+    monkeypatch.setenv("IKM_PERINGATAN_EMAIL_DARI", "peringatan@kemenperin.go.id")
 
-    alerts.PemberitahuGagal()(konteks_gagal(OSError("disk")))
+    alerts.FailureNotifier()(konteks_gagal(OSError("disk")))
 
     assert [p["jenis"] for p in webhook.diterima] == ["gagal"]
     [surat] = smtp_server.kotak
@@ -347,13 +348,13 @@ def test_both_channels_and_notifier_class(
 def test_unconfigured_sends_nothing_and_says_so_once(
     webhook: Webhook, smtp_server: SmtpLokal, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="etl.alerts")
+    caplog.set_level(logging.INFO, logger="etl.ops.alerts")
 
-    assert alerts.beri_tahu_gagal(konteks_gagal(ValueError("x"))) == []
+    assert alerts.notify_failure(konteks_gagal(ValueError("x"))) == []
 
     assert webhook.diterima == []
     assert smtp_server.kotak == []
-    pesan = [r for r in caplog.records if r.name == "etl.alerts"]
+    pesan = [r for r in caplog.records if r.name == "etl.ops.alerts"]
     assert len(pesan) == 1
     assert pesan[0].levelno == logging.INFO
     assert "no alert channel configured" in pesan[0].getMessage()
@@ -363,17 +364,17 @@ def test_channels_read_at_send_time_not_import_time(
     webhook: Webhook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     context = konteks_gagal(ValueError("x"))
-    assert alerts.beri_tahu_gagal(context) == []
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
-    assert alerts.beri_tahu_gagal(context) == ["webhook"]
+    assert alerts.notify_failure(context) == []
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
+    assert alerts.notify_failure(context) == ["webhook"]
 
 
 def test_dead_channels_warn_and_never_raise(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     mati = _port_mati()
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, f"http://127.0.0.1:{mati}/hooks/rahasia-token")
-    monkeypatch.setenv(alerts.ENV_EMAIL, "data@kemenperin.go.id")
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", f"http://127.0.0.1:{mati}/hooks/rahasia-token")
+    monkeypatch.setenv("IKM_PERINGATAN_EMAIL", "data@kemenperin.go.id")
     monkeypatch.setenv(
         "AIRFLOW_CONN_SMTP_DEFAULT",
         json.dumps(
@@ -387,9 +388,9 @@ def test_dead_channels_warn_and_never_raise(
             }
         ),
     )
-    caplog.set_level(logging.INFO, logger="etl.alerts")
+    caplog.set_level(logging.INFO, logger="etl.ops.alerts")
 
-    assert alerts.beri_tahu_gagal(konteks_gagal(ValueError("x"))) == []
+    assert alerts.notify_failure(konteks_gagal(ValueError("x"))) == []
 
     peringatan = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(peringatan) == 2
@@ -402,22 +403,22 @@ def test_webhook_error_status_does_not_raise(
     webhook: Webhook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     webhook.status = 500
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
-    assert alerts.beri_tahu_gagal(konteks_gagal(ValueError("x"))) == []
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
+    assert alerts.notify_failure(konteks_gagal(ValueError("x"))) == []
     assert len(webhook.diterima) == 1
 
 
 def test_password_in_exception_is_masked(
     webhook: Webhook, smtp_server: SmtpLokal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
-    monkeypatch.setenv(alerts.ENV_EMAIL, "data@kemenperin.go.id")
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
+    monkeypatch.setenv("IKM_PERINGATAN_EMAIL", "data@kemenperin.go.id")
     exc = ConnectionError(
         "cannot reach postgresql+psycopg://ikm:S3cr3tPw@db:5432/gudang "
         "(dsn: host=db user=ikm password=HiddenPw2 dbname=gudang)"
     )
 
-    alerts.beri_tahu_gagal(konteks_gagal(exc))
+    alerts.notify_failure(konteks_gagal(exc))
 
     [payload] = webhook.diterima
     dikirim = json.dumps(payload) + smtp_server.kotak[0].isi()
@@ -430,27 +431,27 @@ def test_password_in_exception_is_masked(
 def test_long_exception_text_is_truncated(
     webhook: Webhook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
-    alerts.beri_tahu_gagal(konteks_gagal(ValueError("baris rusak " * 1000)))
-    assert len(webhook.diterima[0]["galat"]) == alerts.BATAS_GALAT
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
+    alerts.notify_failure(konteks_gagal(ValueError("baris rusak " * 1000)))
+    assert len(webhook.diterima[0]["galat"]) == alerts.ERROR_TEXT_LIMIT
 
 
 def test_plain_dict_context_still_alerts(webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
     """A context without a runtime TI (e.g. a hand-built one) falls back to the UI URL."""
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
     monkeypatch.setenv("AIRFLOW__API__BASE_URL", "https://airflow.kemenperin.go.id/")
     context = {
         "dag_run": {"dag_id": DAG_ID, "run_id": RUN_ID},
-        "ti": {"task_id": "ekstrak", "try_number": 1, "map_index": 7},
+        "ti": {"task_id": "extract", "try_number": 1, "map_index": 7},
         "run_id": RUN_ID,
         "exception": "tidak terbaca",
     }
-    assert alerts.beri_tahu_gagal(context) == ["webhook"]
+    assert alerts.notify_failure(context) == ["webhook"]
     payload = webhook.diterima[0]
     assert payload["map_index"] == 7
     assert payload["url"] == (
         "https://airflow.kemenperin.go.id/dags/ikm_ingest_nightly/runs/"
-        "scheduled__2025-03-04T18%3A00%3A00%2B00%3A00/tasks/ekstrak"
+        "scheduled__2025-03-04T18%3A00%3A00%2B00%3A00/tasks/extract"
     )
 
 
@@ -460,8 +461,8 @@ def test_plain_dict_context_still_alerts(webhook: Webhook, monkeypatch: pytest.M
 def test_late_callback_through_the_real_trigger(
     webhook: Webhook, smtp_server: SmtpLokal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, webhook.url)
-    monkeypatch.setenv(alerts.ENV_EMAIL, "data@kemenperin.go.id")
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", webhook.url)
+    monkeypatch.setenv("IKM_PERINGATAN_EMAIL", "data@kemenperin.go.id")
 
     events = jalankan_trigger({"context": konteks_terlambat()})
 
@@ -484,11 +485,11 @@ def test_late_callback_through_the_real_trigger(
 def test_late_callback_unconfigured_and_dead_webhook(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="etl.alerts")
+    caplog.set_level(logging.INFO, logger="etl.ops.alerts")
     assert jalankan_trigger({"context": konteks_terlambat()})[-1]["body"] == []
     assert "no alert channel configured" in caplog.text
 
-    monkeypatch.setenv(alerts.ENV_WEBHOOK, f"http://127.0.0.1:{_port_mati()}/x")
+    monkeypatch.setenv("IKM_PERINGATAN_WEBHOOK", f"http://127.0.0.1:{_port_mati()}/x")
     events = jalankan_trigger({"context": konteks_terlambat()})
     assert str(events[-1]["state"]) == "success"
     assert events[-1]["body"] == []
@@ -499,10 +500,10 @@ def test_deadline_alert_accepts_the_callback_path() -> None:
 
     alert = DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
-        interval=alerts.batas_terlambat(),
-        callback=AsyncCallback("etl.alerts.beri_tahu_terlambat"),
+        interval=alerts.late_after(),
+        callback=AsyncCallback("etl.ops.alerts.notify_late"),
     )
-    assert alert.callback.path == "etl.alerts.beri_tahu_terlambat"
+    assert alert.callback.path == "etl.ops.alerts.notify_late"
     assert alert.interval == timedelta(hours=6)
 
 
@@ -510,16 +511,25 @@ def test_deadline_alert_accepts_the_callback_path() -> None:
     ("nilai", "harapan"),
     [(None, timedelta(minutes=360)), ("90", timedelta(minutes=90)), ("nol", None), ("-5", None)],
 )
-def test_batas_terlambat(nilai: str | None, harapan: timedelta | None) -> None:
-    env = {} if nilai is None else {alerts.ENV_TERLAMBAT_MENIT: nilai}
-    assert alerts.batas_terlambat(env) == (harapan or timedelta(minutes=360))
+def test_late_after(nilai: str | None, harapan: timedelta | None) -> None:
+    env = {} if nilai is None else {"IKM_PERINGATAN_TERLAMBAT_MENIT": nilai}
+    assert alerts.late_after(settings_from(env)) == (harapan or timedelta(minutes=360))
 
 
-def test_saluran_from_env() -> None:
-    saluran = alerts.saluran_dari_env(
-        {alerts.ENV_EMAIL: " a@x.go.id, b@x.go.id ;", alerts.ENV_SMTP_CONN: "smtp_kemenperin"}
+def test_a_zero_lateness_setting_turns_the_alert_off() -> None:
+    assert alerts.late_after(settings_from({"IKM_PERINGATAN_TERLAMBAT_MENIT": "0"})) is None
+
+
+def test_channels_from_the_settings() -> None:
+    saluran = alerts.channels(
+        settings_from(
+            {
+                "IKM_PERINGATAN_EMAIL": " a@x.go.id, b@x.go.id ;",
+                "IKM_PERINGATAN_SMTP_CONN": "smtp_kemenperin",
+            }
+        )
     )
     assert saluran.email == ("a@x.go.id", "b@x.go.id")
     assert saluran.smtp_conn_id == "smtp_kemenperin"
     assert saluran.webhook is None
-    assert alerts.saluran_dari_env({}).aktif is False
+    assert alerts.channels(settings_from({})).active is False

@@ -111,7 +111,7 @@ def test_every_airflow_service_runs_the_celery_executor(config: dict):
 
 def test_superset_reads_the_warehouse_as_bi_reader_after_the_migrations(config: dict):
     superset = config["services"]["superset"]
-    uri = superset["environment"]["IKM_BI_DATABASE_URI"]
+    uri = superset["environment"]["SUPERSET_WAREHOUSE_URI"]
     assert uri.startswith("postgresql+psycopg2://bi_reader:") and uri.endswith("@postgres:5432/ikm")
     assert superset["environment"]["SUPERSET_METADATA_URI"].endswith("@postgres:5432/superset")
     assert superset["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"

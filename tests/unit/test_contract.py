@@ -1,11 +1,13 @@
 """File names, headers and arrival dates: what decides how a landed file is read."""
 
+import dataclasses
 import datetime as dt
+import shutil
 
 import pytest
 
 from etl import contract
-from etl.pipeline import arrival_date
+from etl.flow import arrival_date
 
 pytestmark = pytest.mark.unit
 
@@ -55,18 +57,46 @@ def test_unit_ikm_contract_has_every_design_column():
     assert "nik_pemilik" not in kind.required and "nib" in kind.required
 
 
-def test_rules_version_changes_with_the_suite(tmp_path, monkeypatch):
+def test_rules_version_changes_with_the_suite(tmp_path):
     kind = contract.get_kind("unit_ikm")
-    before = kind.rules_version()
-    assert before == kind.rules_version()
-    suite = tmp_path / "unit_ikm.json"
-    suite.write_text(kind.suite_path.read_text() + " ")
-    monkeypatch.setattr(contract, "EXPECTATIONS_DIR", tmp_path)
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "unit_ikm.json").write_text(
-        (contract.PROJECT_ROOT / "expectations/schemas/unit_ikm.json").read_text()
-    )
-    assert kind.rules_version() != before
+    before = contract.rules_version(kind)
+    assert before == contract.rules_version(kind)
+    folder = tmp_path / "unit_ikm"
+    shutil.copytree(kind.folder, folder)
+    (folder / "suite.json").write_text(kind.suite_path.read_text() + " ")
+    assert contract.rules_version(dataclasses.replace(kind, folder=folder)) != before
+
+
+def test_rules_version_changes_with_a_cross_file_check(tmp_path):
+    """A kind's SQL decides outcomes too (the checks quarantine rows); its views do not."""
+    kind = contract.get_kind("peserta_program")
+    before = contract.rules_version(kind)
+    sql_folder = tmp_path / "peserta_program"
+    shutil.copytree(kind.sql_folder, sql_folder)
+    moved = dataclasses.replace(kind, sql_folder=sql_folder)
+    assert contract.rules_version(moved) == before
+    view = next((sql_folder / "tampilan").glob("*.sql"))
+    view.write_text(view.read_text() + "\n")
+    assert contract.rules_version(moved) == before
+    check = next((sql_folder / "periksa").glob("*.sql"))
+    check.write_text(check.read_text() + "\n")
+    assert contract.rules_version(moved) != before
+
+
+def test_rules_version_fails_loudly_when_a_listed_file_is_gone(tmp_path, monkeypatch):
+    from etl.contract import version as module
+
+    kind = contract.get_kind("unit_ikm")
+    folder = tmp_path / "unit_ikm"
+    shutil.copytree(kind.folder, folder)
+    (folder / "suite.json").unlink()
+    with pytest.raises(contract.RulesVersionError, match=r"suite\.json"):
+        contract.rules_version(dataclasses.replace(kind, folder=folder))
+    monkeypatch.setattr(module, "OUTCOME_CODE", (*module.OUTCOME_CODE, "etl/stages/s9_gone.py"))
+    with pytest.raises(contract.RulesVersionError, match="s9_gone"):
+        contract.rules_version(kind)
+    with pytest.raises(contract.RulesVersionError, match="s9_gone"):
+        contract.rules_version(None)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +121,7 @@ def test_a_run_without_a_logical_date_is_refused():
 def test_only_warehouse_hiccups_are_retried():
     import psycopg
 
-    from etl.errors import is_transient
+    from etl.warehouse.errors import is_transient
 
     assert is_transient(psycopg.OperationalError("server closed the connection unexpectedly"))
     assert is_transient(ConnectionResetError())

@@ -7,8 +7,10 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from etl import contract, extract
-from tests.factories import HEADER, UNIT_IKM, unit_ikm_row
+from etl import contract
+from etl.stages import s2_extract as extract
+from etl.warehouse import staging
+from tests.support.factories import HEADER, UNIT_IKM, unit_ikm_row
 
 pytestmark = pytest.mark.unit
 
@@ -177,7 +179,7 @@ def test_symlink_and_escape_are_refused(tmp_path):
 
 
 def test_gx_index_queries_are_made_runnable_or_refused():
-    from etl.validate import executable_query
+    from etl.stages.s3_validate import executable_query
 
     query = (
         "SELECT _baris, d \nFROM staging.t \nWHERE d IS NOT NULL AND NOT "
@@ -192,7 +194,7 @@ def test_gx_index_queries_are_made_runnable_or_refused():
 
 def test_extract_result_carries_the_warnings_file(monkeypatch, tmp_path):
     monkeypatch.setenv("IKM_STAGING_DIR", str(tmp_path))
-    data, errors, warnings = extract.staged_paths(7)
+    data, errors, warnings = staging.staged_paths(7)
     assert (data.name, errors.name, warnings.name) == (
         "7.parquet",
         "7.galat.parquet",
@@ -208,7 +210,7 @@ def test_warnings_file_is_written_even_when_empty(tmp_path):
     path = write_csv(tmp_path / "unit_ikm_2023.csv", [good_row()])
     stage(path, tmp_path)
     warnings = pq.read_table(tmp_path / "w.parquet")
-    assert warnings.num_rows == 0 and warnings.schema == extract.ERROR_SCHEMA
+    assert warnings.num_rows == 0 and warnings.schema == staging.CELL_SCHEMA
 
 
 def test_size_limits_are_settings(monkeypatch):

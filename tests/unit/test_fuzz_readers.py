@@ -4,7 +4,7 @@ Random bytes as .csv, .xlsx and .json, random CSV text under a real header, and 
 with bytes flipped, thrown at ``extract.stage_file``; random text at the cell parsers, the header
 mapping and the file-name parser; ragged CSVs checked to lose no row (rows in = rows staged,
 bad cells quarantined with their row). The default run is bounded (about 150 examples per
-property); ``IKM_FUZZ_EXAMPLES`` raises it for a long run (``make fuzz``). The number of cases
+property); ``FUZZ_EXAMPLES`` raises it for a long run (``make fuzz``). The number of cases
 each property tried is printed at the end of the module.
 """
 
@@ -20,12 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import contract, extract, parsing
-from tests.factories import HEADER, UNIT_IKM, unit_ikm_row
+from etl import contract
+from etl.stages import s2_extract as extract
+from etl.stages.s2_extract import cells as cell_rules
+from tests.support.factories import HEADER, UNIT_IKM, unit_ikm_row
 
 pytestmark = pytest.mark.unit
 
-EXAMPLES = int(os.environ.get("IKM_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -177,14 +179,19 @@ DATEISH = st.from_regex(r"[0-9]{1,4}[-/ ][0-9A-Za-z]{1,9}[-/ ][0-9]{1,5}", fullm
 def test_cell_parsers_return_a_value_or_a_reason(text: str, numeric: bool, panjang) -> None:
     """Every parser answers a value or a Galat with a reason for any text; none raises."""
     tried("cell_parsers_return_a_value_or_a_reason")
-    for parse in (parsing.to_bilangan, parsing.to_rupiah, parsing.to_desimal, parsing.to_tanggal):
+    for parse in (
+        cell_rules.to_bilangan,
+        cell_rules.to_rupiah,
+        cell_rules.to_desimal,
+        cell_rules.to_tanggal,
+    ):
         result = parse(text, numeric)
-        assert not isinstance(result, parsing.Galat) or result.alasan
-    assert isinstance(parsing.to_ya_tidak(text, numeric), str)
-    kode = parsing.to_kode(text, numeric, panjang)
+        assert not isinstance(result, cell_rules.Galat) or result.alasan
+    assert isinstance(cell_rules.to_ya_tidak(text, numeric), str)
+    kode = cell_rules.to_kode(text, numeric, panjang)
     assert isinstance(kode, str) or kode.alasan
-    parsing.parse_angka(text)
-    parsing.parse_tanggal(text, numeric)
+    cell_rules.parse_angka(text)
+    cell_rules.parse_tanggal(text, numeric)
 
 
 @FUZZ

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from etl import contract, extract, marts, publish
+from etl import contract
+from etl.stages import s2_extract as extract
+from etl.stages import s5_publish as publish
+from etl.stages.s5_publish import completeness_report as completeness
 
 pytestmark = pytest.mark.unit
 
@@ -24,7 +27,7 @@ def test_neutralise_makes_every_formula_start_text(value: str) -> None:
 
 
 def test_the_completeness_report_escapes_html_and_neutralises_formulas(tmp_path, monkeypatch):
-    row = dict.fromkeys(marts.COLUMNS, 0) | {
+    row = dict.fromkeys(completeness.COLUMNS, 0) | {
         "jenis": "unit_ikm",
         "periode": "2023",
         "kode_provinsi": "=cmd|' /C calc'!A0",
@@ -38,9 +41,9 @@ def test_the_completeness_report_escapes_html_and_neutralises_formulas(tmp_path,
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(marts.warehouse, "connect", lambda: _Conn())
-    monkeypatch.setattr(marts, "completeness", lambda conn: [row])
-    result = marts.write_completeness_report(tmp_path)
+    monkeypatch.setattr(completeness, "connect", lambda: _Conn())
+    monkeypatch.setattr(completeness, "completeness", lambda conn: [row])
+    result = completeness.write_completeness_report(tmp_path)
     page = Path(result["laporan"]).read_text()
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#x27;ikm&#x27;)&lt;/script&gt;" in page

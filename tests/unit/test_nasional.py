@@ -16,9 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pytest
 
-from etl import nasional
-from etl.contract import kinds
-from etl.rules import skala_menurut_aturan
+from etl.contract import kinds, skala_menurut_aturan
+from etl.generators import national
 from etl.settings import get_settings
 
 pytestmark = pytest.mark.unit
@@ -39,10 +38,10 @@ KBLI = {r["kode_kbli"] for r in _referensi("kbli_industri.csv") if r["tingkat"] 
 
 
 @pytest.fixture(scope="module")
-def seribu(tmp_path_factory) -> tuple[Path, nasional.NationalSummary]:
+def seribu(tmp_path_factory) -> tuple[Path, national.NationalSummary]:
     """One per mille of the country: 4,400 units."""
     out = tmp_path_factory.mktemp("nasional_0001")
-    return out, nasional.generate_national(out, REFERENCE, fraction=0.001)
+    return out, national.generate_national(out, REFERENCE, fraction=0.001)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +85,7 @@ def test_published_totals_exactly(seribu, register_seribu):
     _, s = seribu
     assert (s.units, s.ikm_workers) == (4_400, 12_390)
     assert s.persen_ikm == Decimal("66.25")
-    assert s.industry_workers == 12_390 + nasional.besar_untuk_pangsa(12_390)
+    assert s.industry_workers == 12_390 + national.besar_untuk_pangsa(12_390)
     units = register_seribu
     assert sum(t.num_rows for t in units.values()) == s.units
     assert sum(_pekerja(t) for t in units.values()) == s.ikm_workers
@@ -191,8 +190,8 @@ def test_java_heavy_papua_light(seribu):
         kab = [k for k in s.units_per_kabkota if k[:2] in provinsi]
         return sum(s.units_per_kabkota[k] for k in kab), len(kab)
 
-    jawa, n_jawa = jumlah(nasional.JAWA)
-    papua, n_papua = jumlah(nasional.PAPUA)
+    jawa, n_jawa = jumlah(national.JAWA)
+    papua, n_papua = jumlah(national.PAPUA)
     assert jawa > 0.5 * s.units
     assert jawa > 20 * papua
     assert jawa / n_jawa > 5 * papua / n_papua
@@ -200,12 +199,12 @@ def test_java_heavy_papua_light(seribu):
 
 
 def test_command_line_writes_the_same_bytes(seribu, tmp_path, capsys):
-    """Same seed and fraction, same bytes; through `python -m etl nasional`."""
+    """Same seed and fraction, same bytes; through `python -m etl national`."""
     root = seribu[0]
     parser = argparse.ArgumentParser()
-    nasional.register(parser.add_subparsers(dest="command"))
+    national.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(
-        ["nasional", "--out", str(tmp_path), "--fraction", "0.001", "--seed", "2022"]
+        ["national", "--out", str(tmp_path), "--fraction", "0.001", "--seed", "2022"]
     )
     assert args.func(args) == 0
     keluaran = capsys.readouterr().out.strip().splitlines()
@@ -214,7 +213,7 @@ def test_command_line_writes_the_same_bytes(seribu, tmp_path, capsys):
 
 
 def test_one_percent_totals(tmp_path):
-    s = nasional.generate_national(tmp_path, REFERENCE, fraction=0.01, seed=7)
+    s = national.generate_national(tmp_path, REFERENCE, fraction=0.01, seed=7)
     assert (s.units, s.ikm_workers) == (44_000, 123_900)
     assert s.persen_ikm == Decimal("66.25")
     units = _units(tmp_path)
@@ -226,18 +225,18 @@ def test_one_percent_totals(tmp_path):
 
 @pytest.mark.parametrize("ikm", [1_447, 12_390, 123_900, 1_239_000, 12_390_000, 99_991])
 def test_large_industry_makes_the_share_66_25(ikm):
-    besar = nasional.besar_untuk_pangsa(ikm)
+    besar = national.besar_untuk_pangsa(ikm)
     assert round(Decimal(100 * ikm) / Decimal(ikm + besar), 2) == Decimal("66.25")
 
 
 def test_the_seed_moves_the_regions():
-    wilayah = nasional._muat_wilayah(REFERENCE)
-    a = nasional._unit_per_kabkota(wilayah, 44_000, 1)
-    b = nasional._unit_per_kabkota(wilayah, 44_000, 2)
+    wilayah = national.muat_wilayah(REFERENCE)
+    a = national.unit_per_kabkota(wilayah, 44_000, 1)
+    b = national.unit_per_kabkota(wilayah, 44_000, 2)
     assert a.sum() == b.sum() == 44_000
     assert (a != b).any()
 
 
 def test_too_small_a_fraction_is_refused(tmp_path):
     with pytest.raises(ValueError, match="kab/kota"):
-        nasional.generate_national(tmp_path, REFERENCE, fraction=0.0001)
+        national.generate_national(tmp_path, REFERENCE, fraction=0.0001)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pyarrow as pa
@@ -11,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import contract, extract, parsing
+from etl import contract
+from etl.stages import s2_extract as extract
+from etl.stages.s2_extract import cells, columns, headers
 
 pytestmark = pytest.mark.unit
 
@@ -39,27 +40,27 @@ pytestmark = pytest.mark.unit
     ],
 )
 def test_indonesian_numbers(text: str, value: object) -> None:
-    assert parsing.parse_angka(text) == value
+    assert cells.parse_angka(text) == value
 
 
 @pytest.mark.parametrize(
     "text", ["", "abc", "1.5jt", "1.25.000", "1,25E+06", "9.12E+12", "12,", "1..0", "١٢", "1 25"]
 )
 def test_not_numbers(text: str) -> None:
-    assert parsing.parse_angka(text) is None
+    assert cells.parse_angka(text) is None
 
 
 def test_number_cells_are_read_exactly_not_by_the_dot_rule() -> None:
-    assert parsing.to_desimal("1.125", numeric=True) == 1.125
-    assert parsing.to_desimal("1.125", numeric=False) == 1125.0
-    assert parsing.to_bilangan("1e+16", numeric=True) == 10**16
+    assert cells.to_desimal("1.125", numeric=True) == 1.125
+    assert cells.to_desimal("1.125", numeric=False) == 1125.0
+    assert cells.to_bilangan("1e+16", numeric=True) == 10**16
 
 
 def test_rupiah_must_be_whole() -> None:
-    assert parsing.to_rupiah("Rp 1.250.000,00", False) == 1_250_000
-    assert parsing.to_rupiah("1.250.000,50", False) == parsing.RUPIAH_PECAHAN
-    assert parsing.to_bilangan("3,5", False) == parsing.BILANGAN_PECAHAN
-    assert parsing.to_rupiah("9" * 25, False) == parsing.TERLALU_BESAR
+    assert cells.to_rupiah("Rp 1.250.000,00", False) == 1_250_000
+    assert cells.to_rupiah("1.250.000,50", False) == cells.RUPIAH_PECAHAN
+    assert cells.to_bilangan("3,5", False) == cells.BILANGAN_PECAHAN
+    assert cells.to_rupiah("9" * 25, False) == cells.TERLALU_BESAR
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,7 @@ def test_rupiah_must_be_whole() -> None:
     ],
 )
 def test_dates(text: str) -> None:
-    assert parsing.parse_tanggal(text) == dt.date(2023, 5, 30)
+    assert cells.parse_tanggal(text) == dt.date(2023, 5, 30)
 
 
 @pytest.mark.parametrize(
@@ -91,20 +92,20 @@ def test_dates(text: str) -> None:
      ("31 Des 2023", dt.date(2023, 12, 31)), ("2 Okt 2023", dt.date(2023, 10, 2))],
 )  # fmt: skip
 def test_month_names_and_abbreviations(text: str, date: dt.date) -> None:
-    assert parsing.parse_tanggal(text) == date
+    assert cells.parse_tanggal(text) == date
 
 
 @pytest.mark.parametrize(
     "text", ["31/02/2023", "05/30/2023", "30/05/23", "2023", "30 Bulan 2023", "kemarin", "999999"]
 )
 def test_not_dates(text: str) -> None:
-    assert parsing.parse_tanggal(text) is None
+    assert cells.parse_tanggal(text) is None
 
 
 def test_excel_serials() -> None:
-    assert parsing.parse_tanggal("45076", numeric=True) == dt.date(2023, 5, 30)
-    assert parsing.parse_tanggal("45076.75", numeric=True) == dt.date(2023, 5, 30)
-    assert parsing.parse_tanggal("2023", numeric=True) is None  # a year, not day 2023 of 1905
+    assert cells.parse_tanggal("45076", numeric=True) == dt.date(2023, 5, 30)
+    assert cells.parse_tanggal("45076.75", numeric=True) == dt.date(2023, 5, 30)
+    assert cells.parse_tanggal("2023", numeric=True) is None  # a year, not day 2023 of 1905
 
 
 @pytest.mark.parametrize(
@@ -114,7 +115,7 @@ def test_excel_serials() -> None:
 )  # fmt: skip
 def test_flags(text: str, flag: str) -> None:
     """Unknown values pass through for the suite's value-set rule to report."""
-    assert parsing.to_ya_tidak(text, False) == flag
+    assert cells.to_ya_tidak(text, False) == flag
 
 
 @pytest.mark.parametrize(
@@ -130,30 +131,30 @@ def test_flags(text: str, flag: str) -> None:
     ],
 )
 def test_codes_excel_turned_into_numbers_are_errors(text, numeric, scientific, panjang) -> None:
-    result = parsing.to_kode(text, numeric, panjang, scientific)
-    assert isinstance(result, parsing.Galat) and result.kode == "kode_jadi_angka"
+    result = cells.to_kode(text, numeric, panjang, scientific)
+    assert isinstance(result, cells.Galat) and result.kode == "kode_jadi_angka"
     assert "Text" in result.alasan
 
 
 def test_codes_that_are_intact_stay_text() -> None:
-    assert parsing.to_kode("0123456789012", False, 13) == "0123456789012"
-    assert parsing.to_kode("1234567890123", True, 13) == "1234567890123"
-    assert parsing.to_kode("3201", True, 4) == "3201"
-    assert parsing.to_kode("081234567890", False, None) == "081234567890"
+    assert cells.to_kode("0123456789012", False, 13) == "0123456789012"
+    assert cells.to_kode("1234567890123", True, 13) == "1234567890123"
+    assert cells.to_kode("3201", True, 4) == "3201"
+    assert cells.to_kode("081234567890", False, None) == "081234567890"
 
 
 def test_column_conversion_reports_each_bad_cell() -> None:
     text = pa.array(["1.250.000", "12", None, "x", "1.000,50", "7"])
     numeric = pa.array([False, False, False, False, False, True])
-    kolom = parsing.convert_fast(text, "rupiah", numeric, pa.array([False] * 6))
+    kolom = columns.convert_fast(text, "rupiah", numeric, pa.array([False] * 6))
     assert kolom.values.to_pylist() == [1_250_000, 12, None, None, None, 7]
     assert kolom.kode.to_pylist() == [None, None, None, "tipe_rupiah", "tipe_rupiah", None]
 
 
 def test_number_cell_text_is_canonical() -> None:
-    assert parsing.number_cell(1250000.0) == "1250000"
-    assert parsing.number_cell(12.5) == "12.5"
-    assert isinstance(parsing.number_cell(1.0, scientific=True), parsing.ScientificCell)
+    assert cells.number_cell(1250000.0) == "1250000"
+    assert cells.number_cell(12.5) == "12.5"
+    assert isinstance(cells.number_cell(1.0, scientific=True), cells.ScientificCell)
 
 
 def indonesian(value: int) -> str:
@@ -163,43 +164,41 @@ def indonesian(value: int) -> str:
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=10**15), st.integers(min_value=0, max_value=99))
 def test_indonesian_written_numbers_round_trip(whole: int, cents: int) -> None:
-    assert parsing.parse_angka(indonesian(whole)) == whole
-    assert parsing.parse_angka(f"Rp {indonesian(whole)},00") == whole
-    assert parsing.parse_angka(f"{indonesian(whole)},{cents:02d}") == Decimal(
-        f"{whole}.{cents:02d}"
-    )
+    assert cells.parse_angka(indonesian(whole)) == whole
+    assert cells.parse_angka(f"Rp {indonesian(whole)},00") == whole
+    assert cells.parse_angka(f"{indonesian(whole)},{cents:02d}") == Decimal(f"{whole}.{cents:02d}")
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2150, 12, 31)))
 def test_dates_round_trip_in_every_written_form(date: dt.date) -> None:
-    month = next(k for k, v in parsing.BULAN.items() if v == date.month)
+    month = next(k for k, v in cells.BULAN.items() if v == date.month)
     for text in (
         date.strftime("%d/%m/%Y"),
         date.strftime("%d-%m-%Y"),
         date.isoformat(),
         f"{date.day} {month} {date.year}",
-        str((date - parsing.EXCEL_EPOCH).days),
+        str((date - cells.EXCEL_EPOCH).days),
     ):
-        assert parsing.parse_tanggal(text) == date, text
+        assert cells.parse_tanggal(text) == date, text
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=30))
 def test_parsers_never_raise(text: str) -> None:
-    for convert in parsing.CONVERTERS.values():
+    for convert in cells.CONVERTERS.values():
         convert(text, False)
-    parsing.to_kode(text, False, 13)
+    cells.to_kode(text, False, 13)
 
 
 def test_synonyms_are_data_and_never_ambiguous() -> None:
-    data = json.loads(extract.SINONIM_PATH.read_text(encoding="utf-8"))
     for jenis, kind in contract.kinds().items():
         names = {c.nama for c in kind.columns}
-        assert set(data.get(jenis, {})) <= names, jenis
+        own, common = headers.synonym_sections(kind)
+        assert set(own) <= names, jenis
         seen: dict[str, str] = {}
-        for section in (jenis, "umum"):
-            for column, alternatives in data.get(section, {}).items():
+        for section in (own, common):
+            for column, alternatives in section.items():
                 if column not in names:
                     continue
                 for alt in alternatives:

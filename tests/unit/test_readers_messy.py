@@ -13,8 +13,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from etl import extract
-from tests.corpus import Case, build_corpus
+from etl.stages import s2_extract as extract
+from etl.stages.s2_extract import csv_columnar
+from tests.support.corpus import Case, build_corpus
 
 pytestmark = pytest.mark.unit
 
@@ -101,8 +102,6 @@ def test_excel_mangled_code_explains_how_to_keep_text(tmp_path, monkeypatch) -> 
 
 
 def test_columns_read_through_a_synonym_are_named_in_the_notes(tmp_path):
-    from etl import extract
-
     path = tmp_path / "tenaga_kerja_2023.csv"
     path.write_text(
         "Kode Kab/Kota,KBLI (Golongan Pokok),Skala Usaha,Jumlah Unit Usaha,TK Laki-laki,"
@@ -172,7 +171,7 @@ def test_columnar_reader_numbers_rows_across_blocks_like_the_row_reader(
 ) -> None:
     """Many small blocks, title rows, blank lines, rows of empty cells, line breaks inside
     quotes and bad cells: every row keeps the number the office sees in its spreadsheet."""
-    from tests.factories import HEADER, unit_ikm_row
+    from tests.support.factories import HEADER, unit_ikm_row
 
     lines = ['"Daftar IKM\nKabupaten Bogor"', "", ",".join(HEADER)]
     record = 3  # the title (one record over two lines), a blank line, the header
@@ -196,7 +195,7 @@ def test_columnar_reader_numbers_rows_across_blocks_like_the_row_reader(
     landing.mkdir(parents=True)
     (landing / "unit_ikm_2023.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     case = Case("2024-07-01/3201/unit_ikm_2023.csv", "ok")
-    monkeypatch.setattr(extract, "CSV_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(csv_columnar, "CSV_BLOCK_BYTES", 4096)
     monkeypatch.setattr(sys.modules[__name__], "CORPUS_ROOT", tmp_path / "landing")
     fast, fast_tables = _staged(case, tmp_path / "kolom", columnar=True)
     slow, slow_tables = _staged(case, tmp_path / "baris", columnar=False)

@@ -3,7 +3,7 @@
 import pyarrow as pa
 import pytest
 
-from etl.rules import skala_menurut_aturan
+from etl.contract import skala_menurut_aturan
 
 pytestmark = pytest.mark.unit
 

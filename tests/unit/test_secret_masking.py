@@ -26,11 +26,13 @@ TASK = textwrap.dedent(
     from airflow.sdk.log import configure_logging
 
     configure_logging(output=sys.stdout, colored_console_log=False)
+    from sqlalchemy.engine import make_url
+
     from etl import warehouse
 
     password = sys.argv[1]
     warehouse.mask_in_airflow(password)
-    url = warehouse.make_url("postgresql://postgres@127.0.0.1/ikm").set(password=password)
+    url = make_url("postgresql://postgres@127.0.0.1/ikm").set(password=password)
     dsn = url.render_as_string(hide_password=False)
     logging.getLogger("etl.uji").warning("koneksi gudang: %s", dsn)
     logging.getLogger("etl.uji").warning("sandi: %s", password)

@@ -2,7 +2,7 @@
 
 from alembic import op
 
-from etl.migrate import sql_of
+from etl.warehouse.migrations import sql_of
 
 revision = "0002"
 down_revision = "0001"
