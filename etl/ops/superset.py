@@ -137,7 +137,8 @@ def write_config(folder: Path, metadata: URL) -> Path:
     """``superset_config.py`` for this machine: the shared settings, the key, the metadata."""
     _secret_key(folder)
     text = (
-        '"""Written by etl.ops.superset (make bi) on every start; edit bi/superset_settings.py instead."""\n'
+        '"""Written by etl.ops.superset (make bi) on every start; '
+        'edit bi/superset_settings.py instead."""\n'
         "\n"
         "import runpy\n"
         "from pathlib import Path\n"

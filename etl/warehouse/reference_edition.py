@@ -174,34 +174,27 @@ def _regions(rows: dict[str, list[dict[str, str | None]]]) -> list[dict[str, str
     return regions
 
 
-def new_edition(
-    conn: sa.Connection,
-    ref: Path,
-    digests: dict[str, str],
-    latest: sa.RowMapping | None,
-    berlaku_mulai: dt.date | None,
-    label: str | None,
-) -> Edisi:
-    rows = {name: _read(ref / name, cols) for name, cols in FILES.items()}
-    regions = _regions(rows)
+def _applies_from(latest: sa.RowMapping | None, berlaku_mulai: dt.date | None) -> dt.date:
+    """The date a new edition applies from: the one given, never before the latest edition's;
+    by default the load date (the nightly's), or the latest edition's if that lies ahead."""
     floor = latest["berlaku_mulai"] if latest is not None else None
     if berlaku_mulai is None:
-        # The nightly's load date; never before the latest edition (which may lie ahead).
-        berlaku_mulai = max(today(), floor) if floor else today()
-    elif floor is not None and berlaku_mulai < floor:
+        return max(today(), floor) if floor else today()
+    if floor is not None and berlaku_mulai < floor:
         raise ReferenceError(
             f"a new edition cannot apply from {berlaku_mulai}: edition {latest['edisi_id']} "
             f"applies from {floor}, and editions follow one another in time. If that edition "
             f"applied earlier (a first edition is dated the day it was installed), say so "
             f"first: python -m etl reference date {latest['edisi_id']} YYYY-MM-DD"
         )
-    edisi_id = conn.execute(
-        sa.text(
-            "insert into core.edisi_referensi (label, berlaku_mulai, direktori) "
-            "values (:label, :d, :dir) returning edisi_id"
-        ),
-        {"label": label or default_label(berlaku_mulai), "d": berlaku_mulai, "dir": str(ref)},
-    ).scalar_one()
+    return berlaku_mulai
+
+
+def _version_regions(
+    conn: sa.Connection, edisi_id: int, berlaku_mulai: dt.date, regions: list[dict]
+) -> dict[str, int]:
+    """Close the open versions the edition changes or no longer lists (kept, never deleted),
+    open one for every region it lists anew or differently; count them."""
     p = {"e": edisi_id, "d": berlaku_mulai}
     conn.execute(
         sa.text(
@@ -217,7 +210,6 @@ def new_edition(
         ),
         [{**r, **p} for r in regions],
     )
-    # Close the open versions the edition changes or no longer lists; kept, never deleted.
     closed = conn.execute(
         sa.text(
             """
@@ -256,15 +248,12 @@ def new_edition(
             """
         )
     ).rowcount
-    counts = {"baru": opened - changed, "berubah": changed, "ditutup": len(closed) - changed}
-    conn.execute(
-        sa.text(
-            "update core.edisi_referensi set jumlah_wilayah_baru = :baru, "
-            "jumlah_wilayah_berubah = :berubah, jumlah_wilayah_ditutup = :ditutup "
-            "where edisi_id = :e"
-        ),
-        {**counts, "e": edisi_id},
-    )
+    return {"baru": opened - changed, "berubah": changed, "ditutup": len(closed) - changed}
+
+
+def _replace_lists(conn: sa.Connection, edisi_id: int, rows: dict[str, list[dict]]) -> None:
+    """The crosswalk replaced whole; KBLI titles upserted, each code's first and latest
+    edition recorded."""
     conn.execute(sa.text("delete from core.padanan_kode_wilayah"))
     conn.execute(
         sa.text(
@@ -289,6 +278,38 @@ def new_edition(
         ),
         [{**r, "e": edisi_id} for r in rows["kbli_industri.csv"]],
     )
+
+
+def new_edition(
+    conn: sa.Connection,
+    ref: Path,
+    digests: dict[str, str],
+    latest: sa.RowMapping | None,
+    berlaku_mulai: dt.date | None,
+    label: str | None,
+) -> Edisi:
+    """Record the folder ``ref`` as a new edition (inside the caller's transaction)."""
+    rows = {name: _read(ref / name, cols) for name, cols in FILES.items()}
+    regions = _regions(rows)
+    berlaku_mulai = _applies_from(latest, berlaku_mulai)
+    label = label or default_label(berlaku_mulai)
+    edisi_id = conn.execute(
+        sa.text(
+            "insert into core.edisi_referensi (label, berlaku_mulai, direktori) "
+            "values (:label, :d, :dir) returning edisi_id"
+        ),
+        {"label": label, "d": berlaku_mulai, "dir": str(ref)},
+    ).scalar_one()
+    counts = _version_regions(conn, edisi_id, berlaku_mulai, regions)
+    conn.execute(
+        sa.text(
+            "update core.edisi_referensi set jumlah_wilayah_baru = :baru, "
+            "jumlah_wilayah_berubah = :berubah, jumlah_wilayah_ditutup = :ditutup "
+            "where edisi_id = :e"
+        ),
+        {**counts, "e": edisi_id},
+    )
+    _replace_lists(conn, edisi_id, rows)
     conn.execute(
         sa.text(
             "insert into core.berkas_edisi_referensi (edisi_id, nama_berkas, sha256, "
@@ -298,7 +319,7 @@ def new_edition(
     )
     result = Edisi(
         edisi_id=edisi_id,
-        label=label or default_label(berlaku_mulai),
+        label=label,
         berlaku_mulai=berlaku_mulai.isoformat(),
         edisi_baru=True,
         tanggal_diubah=False,

@@ -3,7 +3,7 @@ nothing is duplicated (issue 7, "Faults").
 
 The warehouse here is a private embedded PostgreSQL (never the machine's shared server): a
 thread watches ``pg_stat_activity`` for the load's statement and restarts the server at that
-moment (``pg_ctl restart -m fast``, which ends every session). ``muat`` fails with a
+moment (``pg_ctl restart -m fast``, which ends every session). ``load`` fails with a
 connection error, the DAG retries transient errors, and the run ends as one clean run would.
 """
 

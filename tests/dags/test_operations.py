@@ -232,9 +232,9 @@ def test_a_transient_warehouse_error_is_retried_and_the_run_completes(
 
     monkeypatch.setattr(flow, "load_validated", flaky)
     dag = dagbag().get_dag("ikm_ingest_nightly")
-    muat = dag.get_task("load")
-    assert muat.retries == 3 and muat.retry_exponential_backoff
-    muat.retry_delay = timedelta(seconds=1)
+    load = dag.get_task("load")
+    assert load.retries == 3 and load.retry_exponential_backoff
+    load.retry_delay = timedelta(seconds=1)
     run = dag.test(logical_date=_logical(DAY))
     assert run.state == DagRunState.SUCCESS
     assert len(calls) == 2

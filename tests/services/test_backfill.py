@@ -104,7 +104,7 @@ def test_three_day_backfill_from_the_ui_dialog(airflow_services, clean_run, page
     # the three days ran side by side, and their loads took turns in the pool ikm_gudang
     assert runs_overlapped(list(runs.values()))
     used, overlaps = pool_usage(services)
-    assert sum(f"{DAG_ID}/backfill__" in t and t.endswith("/muat") for t in used) == 3
+    assert sum(f"{DAG_ID}/backfill__" in t and t.endswith("/load") for t in used) == 3
     assert overlaps == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "backfill-ui.json").write_text(
@@ -151,8 +151,8 @@ def test_rest_api_backfill_reprocessing_all_runs_keeps_a_later_correction(
     services.wait_published()
     assert warehouse_state(services.warehouse) == expected
     used, overlaps = pool_usage(services)
-    assert sum(f"{DAG_ID}/backfill__" in t and t.endswith("/muat") for t in used) == 3
-    assert any(t.endswith("/segarkan_mart") for t in used)  # publish waits for loads too
+    assert sum(f"{DAG_ID}/backfill__" in t and t.endswith("/load") for t in used) == 3
+    assert any(t.endswith("/refresh_marts") for t in used)  # publish waits for loads too
     assert overlaps == []
 
     # asset events: every changing run announced the warehouse; ikm_publish followed them

@@ -51,6 +51,86 @@ def log_uniform(rng: np.random.Generator, rendah: float, tinggi: float, bulat: i
     return np.clip((nilai // bulat).astype(np.int64) * bulat, int(rendah), int(tinggi))
 
 
+def _nama_pemilik(rng, u, n: int, vok: Vokabulari, provinsi: str, golongan, sex):
+    """Owners' names by the province's name customs, sex, family name and hajj title."""
+    campuran = CAMPURAN_NAMA.get(provinsi, (("jawa", 1),))
+    grup_idx = np.array([vok.kelompok_nama[c] for c, _ in campuran])
+    grup_p = np.array([b for _, b in campuran], dtype=np.float64)
+    grup = grup_idx[rng.choice(len(campuran), size=n, p=grup_p / grup_p.sum())]
+    depan = (vok.nama_awal[grup, sex] + u[8] * vok.nama_jumlah[grup, sex]).astype(np.int64)
+    keluarga = (vok.keluarga_awal[grup] + u[9] * vok.keluarga_jumlah[grup]).astype(np.int64)
+    pakai_keluarga = u[10] < vok.p_keluarga[grup]
+    haji = vok.gelar_haji[grup] & (u[11] < 0.06)
+    gelar = pa.array(["", "H. ", "Hj. "]).take(pa.array(haji * (1 + sex)))
+    sambung_keluarga = pc.if_else(
+        pa.array(pakai_keluarga), gabung(" ", vok.keluarga.take(pa.array(keluarga))), ""
+    )
+    nama_pemilik = gabung(gelar, vok.nama.take(pa.array(depan)), sambung_keluarga)
+    return kosongkan(nama_pemilik, u[12] < KOSONG_PEMILIK), depan
+
+
+def _nama_usaha(rng, u, n: int, vok: Vokabulari, menengah, kata, ada_kata, sex, depan):
+    """Business names: "UD Berkah", "Keripik Berkah", "CV Keripik Berkah", "Keripik Bu Siti"."""
+    badan = np.where(menengah, np.searchsorted([0.6, 0.9], u[13]), (u[13] >= 0.7).astype(int))
+    badan_teks = pa.array(["UD", "CV", "PT"]).take(pa.array(badan))
+    merek = pa.array(MEREK).take(pa.array(rng.integers(0, len(MEREK), n)))
+    jenis = vok.kata.take(pa.array(kata))
+    pola = np.where(ada_kata, u[14], 0.0)
+    sapaan = pa.array(["Pak", "Bu"]).take(pa.array(sex))
+    return pc.case_when(
+        pc.make_struct(pa.array(pola < 0.4), pa.array(pola < 0.7), pa.array(pola < 0.88)),
+        gabung(badan_teks, " ", merek),
+        gabung(jenis, " ", merek),
+        gabung(badan_teks, " ", jenis, " ", merek),
+        gabung(jenis, " ", sapaan, " ", vok.panggilan.take(pa.array(depan))),
+    )
+
+
+def _nik(rng, u, n: int, kode: str, sex) -> pa.Array:
+    """NIK: kab/kota, kecamatan, birth date (day + 40 for women), serial; some left empty."""
+    lahir = LAHIR_PERTAMA + rng.integers(0, 46 * 365, n).astype("timedelta64[D]")
+    bulan = lahir.astype("datetime64[M]")
+    hari = (lahir - bulan).astype(np.int64) + 1 + 40 * sex
+    bulan_ke = bulan.astype(np.int64) % 12 + 1
+    yy = lahir.astype("datetime64[Y]").astype(np.int64) % 100
+    kecamatan = rng.integers(1, 21, n)
+    nomor = rng.integers(1, 1000, n)
+    nik = (
+        int(kode) * 10**12 + kecamatan * 10**10 + hari * 10**8 + bulan_ke * 10**6 + yy * 10**4
+    ) + nomor
+    return kosongkan(sebagai_teks(nik), u[15] < KOSONG_NIK)
+
+
+def _telepon(rng, n: int) -> pa.Array:
+    """Mobile numbers: 0 + operator prefix + 6-9 digits; some left empty."""
+    digit = rng.integers(6, 10, n)
+    prefiks = np.array([int(p) for p in PREFIKS_HP], dtype=np.int64)
+    hp = prefiks[rng.integers(0, len(prefiks), n)] * 10**digit + rng.integers(0, 10**digit)
+    return kosongkan(gabung("0", sebagai_teks(hp)), rng.random(n) < KOSONG_TELEPON)
+
+
+def _alamat(rng, n: int, kabupaten: bool, nama_wilayah: str) -> pa.Array:
+    """Street, number, RT/RW for half of them, a village in a kabupaten, the kab/kota."""
+    jalan = pa.array(JALAN).take(pa.array(rng.integers(0, len(JALAN), n)))
+    no_rumah = sebagai_teks(rng.integers(1, 251, n))
+    rt = pc.utf8_lpad(sebagai_teks(rng.integers(1, 13, n)), 3, "0")
+    rw = pc.utf8_lpad(sebagai_teks(rng.integers(1, 10, n)), 3, "0")
+    ada_rt = pa.array(rng.random(n) < 0.5)
+    rt_rw = pc.if_else(ada_rt, gabung(" RT ", rt, "/RW ", rw), "")
+    ada_desa = pa.array(kabupaten & (rng.random(n) < 0.6))
+    desa_nama = pa.array(DESA).take(pa.array(rng.integers(0, len(DESA), n)))
+    desa = pc.if_else(ada_desa, gabung(", Desa ", desa_nama), "")
+    return gabung("Jl. ", jalan, " No. ", no_rumah, rt_rw, desa, ", " + nama_wilayah)
+
+
+def _sentra(rng, n: int, kode: str) -> pa.Array:
+    """IKM centres: a handful per kab/kota, for some of its units."""
+    nomor_sentra = np.sort(rng.choice(np.arange(1, 40), 3, replace=False))
+    sentra_kode = pa.array([f"S{kode}-{s:03d}" for s in nomor_sentra])
+    sentra = sentra_kode.take(pa.array(rng.integers(0, 3, n)))
+    return kosongkan(sentra, rng.random(n) >= ADA_SENTRA)
+
+
 def tulis_kabkota(
     path: Path,
     i: int,
@@ -62,7 +142,10 @@ def tulis_kabkota(
     seed: int,
     header: tuple[str, ...],
 ) -> tuple[int, _Agregat]:
-    """Write one kab/kota's register; return its bytes and its sums for tenaga_kerja."""
+    """Write one kab/kota's register; return its bytes and its sums for tenaga_kerja.
+
+    Every draw comes from the kab/kota's own stream, in a fixed order (the helpers are called
+    in it): the same seed gives the same bytes."""
     kode = wilayah.kode[i]
     rng = np.random.default_rng([seed, ALUR_UNIT, int(kode)])
     n = len(pekerja)
@@ -102,75 +185,13 @@ def tulis_kabkota(
     online = u[6] < 0.45
     ya_tidak = pa.array(["tidak", "ya"])
 
-    # owner: name customs of the province, sex, family name, hajj title
-    pemilik_perempuan = u[7] < np.where(np.isin(golongan, [0, 3, 4]), 0.55, 0.3)
-    campuran = CAMPURAN_NAMA.get(wilayah.provinsi[i], (("jawa", 1),))
-    grup_idx = np.array([vok.kelompok_nama[c] for c, _ in campuran])
-    grup_p = np.array([b for _, b in campuran], dtype=np.float64)
-    grup = grup_idx[rng.choice(len(campuran), size=n, p=grup_p / grup_p.sum())]
-    sex = pemilik_perempuan.astype(np.int64)
-    depan = (vok.nama_awal[grup, sex] + u[8] * vok.nama_jumlah[grup, sex]).astype(np.int64)
-    keluarga = (vok.keluarga_awal[grup] + u[9] * vok.keluarga_jumlah[grup]).astype(np.int64)
-    pakai_keluarga = u[10] < vok.p_keluarga[grup]
-    haji = vok.gelar_haji[grup] & (u[11] < 0.06)
-    gelar = pa.array(["", "H. ", "Hj. "]).take(pa.array(haji * (1 + sex)))
-    sambung_keluarga = pc.if_else(
-        pa.array(pakai_keluarga), gabung(" ", vok.keluarga.take(pa.array(keluarga))), ""
-    )
-    nama_pemilik = gabung(gelar, vok.nama.take(pa.array(depan)), sambung_keluarga)
-    nama_pemilik = kosongkan(nama_pemilik, u[12] < KOSONG_PEMILIK)
-
-    # business name: "UD Berkah", "Keripik Berkah", "CV Keripik Berkah", "Keripik Bu Siti"
-    badan = np.where(menengah, np.searchsorted([0.6, 0.9], u[13]), (u[13] >= 0.7).astype(int))
-    badan_teks = pa.array(["UD", "CV", "PT"]).take(pa.array(badan))
-    merek = pa.array(MEREK).take(pa.array(rng.integers(0, len(MEREK), n)))
-    jenis = vok.kata.take(pa.array(kata))
-    pola = np.where(ada_kata, u[14], 0.0)
-    sapaan = pa.array(["Pak", "Bu"]).take(pa.array(sex))
-    nama_usaha = pc.case_when(
-        pc.make_struct(pa.array(pola < 0.4), pa.array(pola < 0.7), pa.array(pola < 0.88)),
-        gabung(badan_teks, " ", merek),
-        gabung(jenis, " ", merek),
-        gabung(badan_teks, " ", jenis, " ", merek),
-        gabung(jenis, " ", sapaan, " ", vok.panggilan.take(pa.array(depan))),
-    )
-
-    # NIK: kab/kota, kecamatan, birth date (day + 40 for women), serial
-    lahir = LAHIR_PERTAMA + rng.integers(0, 46 * 365, n).astype("timedelta64[D]")
-    bulan = lahir.astype("datetime64[M]")
-    hari = (lahir - bulan).astype(np.int64) + 1 + 40 * sex
-    bulan_ke = bulan.astype(np.int64) % 12 + 1
-    yy = lahir.astype("datetime64[Y]").astype(np.int64) % 100
-    kecamatan = rng.integers(1, 21, n)
-    nomor = rng.integers(1, 1000, n)
-    nik = (
-        int(kode) * 10**12 + kecamatan * 10**10 + hari * 10**8 + bulan_ke * 10**6 + yy * 10**4
-    ) + nomor
-    nik_teks = kosongkan(sebagai_teks(nik), u[15] < KOSONG_NIK)
-
-    # mobile number: 0 + operator prefix + 6-9 digits
-    digit = rng.integers(6, 10, n)
-    prefiks = np.array([int(p) for p in PREFIKS_HP], dtype=np.int64)
-    hp = prefiks[rng.integers(0, len(prefiks), n)] * 10**digit + rng.integers(0, 10**digit)
-    telepon = kosongkan(gabung("0", sebagai_teks(hp)), rng.random(n) < KOSONG_TELEPON)
-
-    # address
-    jalan = pa.array(JALAN).take(pa.array(rng.integers(0, len(JALAN), n)))
-    no_rumah = sebagai_teks(rng.integers(1, 251, n))
-    rt = pc.utf8_lpad(sebagai_teks(rng.integers(1, 13, n)), 3, "0")
-    rw = pc.utf8_lpad(sebagai_teks(rng.integers(1, 10, n)), 3, "0")
-    ada_rt = pa.array(rng.random(n) < 0.5)
-    rt_rw = pc.if_else(ada_rt, gabung(" RT ", rt, "/RW ", rw), "")
-    ada_desa = pa.array(wilayah.kabupaten[i] & (rng.random(n) < 0.6))
-    desa_nama = pa.array(DESA).take(pa.array(rng.integers(0, len(DESA), n)))
-    desa = pc.if_else(ada_desa, gabung(", Desa ", desa_nama), "")
-    alamat = gabung("Jl. ", jalan, " No. ", no_rumah, rt_rw, desa, ", " + wilayah.nama[i])
-
-    # IKM centre: a handful per kab/kota
-    nomor_sentra = np.sort(rng.choice(np.arange(1, 40), 3, replace=False))
-    sentra_kode = pa.array([f"S{kode}-{s:03d}" for s in nomor_sentra])
-    sentra = sentra_kode.take(pa.array(rng.integers(0, 3, n)))
-    sentra = kosongkan(sentra, rng.random(n) >= ADA_SENTRA)
+    sex = (u[7] < np.where(np.isin(golongan, [0, 3, 4]), 0.55, 0.3)).astype(np.int64)
+    nama_pemilik, depan = _nama_pemilik(rng, u, n, vok, wilayah.provinsi[i], golongan, sex)
+    nama_usaha = _nama_usaha(rng, u, n, vok, menengah, kata, ada_kata, sex, depan)
+    nik_teks = _nik(rng, u, n, kode, sex)
+    telepon = _telepon(rng, n)
+    alamat = _alamat(rng, n, wilayah.kabupaten[i], wilayah.nama[i])
+    sentra = _sentra(rng, n, kode)
 
     kolom = {
         "nib": sebagai_teks(nib),

@@ -4,8 +4,9 @@ errors and its warnings.
 Readers stream: CSV with Arrow's columnar reader (:mod:`.csv_columnar`) or row by row
 (:mod:`.csv_rows`), XLSX with openpyxl's read-only mode (:mod:`.xlsx`), so memory is bounded
 by the chunk size, not the file; JSON (:mod:`.json_array`) is parsed whole, under its own size
-limit (:mod:`.size_limits`). Every cell is read as text first (cells the source stored as numbers are
-marked: :class:`.cells.NumberCell`), the table and its header row are found (:mod:`.table`) and
+limit (:mod:`.size_limits`). Every cell is read as text first (cells the source stored as
+numbers are marked: :class:`.cells.NumberCell`), the table and its header row are found
+(:mod:`.table`) and
 mapped to the contract's columns (:mod:`.headers`), the kind and period settled
 (:mod:`.period`), then each column is converted (:mod:`.convert`, :mod:`.columns`,
 :mod:`.cells`); a value that does not convert becomes null in the table and an error row (row,
