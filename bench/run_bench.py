@@ -286,14 +286,14 @@ def main() -> int:
             f"peak RSS {entry['rss_puncak_mib']:.0f} MiB "
             f"(extract workers {entry['rss_puncak_proses_ekstrak_mib']:.0f} MiB)"
         )
-        print(f"  {'stage':<10} {'seconds':>9} {'rows/s':>12} {'x COPY':>8}")
+        print(f"  {'step':<14} {'seconds':>9} {'rows/s':>12} {'x COPY':>8}")
         for stage, value in first.items():
             rate = (
                 f"{rows / value:,.0f}"
                 if value and stage in ("extract", "validate", "load", "total")
                 else ""
             )
-            print(f"  {stage:<10} {value:>9.1f} {rate:>12} {value / copy_seconds:>8.2f}")
+            print(f"  {stage:<14} {value:>9.1f} {rate:>12} {value / copy_seconds:>8.2f}")
         print(
             f"  unchanged re-run {again['total']:.1f} s "
             f"({entry['rasio_ulang_terhadap_pertama']:.1%} of the first)"
