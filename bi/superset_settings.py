@@ -1,7 +1,8 @@
 """Superset settings shared by ``make bi`` and the docker compose service (no secrets here).
 
-Each deployment's ``superset_config`` (the one ``etl.ops.superset`` writes under the state folder, or
-``superset_config_docker.py``) loads this file, then adds its secret key and metadata database.
+Each deployment's ``superset_config`` (the one ``etl.ops.superset`` writes under the state
+folder, or ``superset_config_docker.py``) loads this file, then adds its secret key and metadata
+database.
 """
 
 APP_NAME = "IKM Kemenperin"
