@@ -32,13 +32,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     os.environ[SESSION_TAG] = SESSION
 
 
+INTERPRETER_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+"""Helpers that Python's multiprocessing starts for this very process: they end when it does
+(they read a pipe from it), so they are not left behind by a test."""
+
+
 def _left_behind() -> list:
-    """Processes, other than this one, that carry this session's tag."""
+    """Processes, other than this one and its interpreter's helpers, that carry this session's
+    tag."""
     import psutil
 
     found = []
-    for proc in psutil.process_iter(["pid", "cmdline"]):
+    for proc in psutil.process_iter(["pid", "ppid", "cmdline"]):
         if proc.pid == os.getpid():
+            continue
+        command = " ".join(proc.info["cmdline"] or [])
+        if proc.info["ppid"] == os.getpid() and any(h in command for h in INTERPRETER_HELPERS):
             continue
         try:
             if proc.environ().get(SESSION_TAG) == SESSION and proc.status() != "zombie":
