@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -205,8 +206,6 @@ def _late_minutes(env: Mapping[str, str]) -> float:
 
 
 def _addresses(value: str | None) -> tuple[str, ...]:
-    import re
-
     return tuple(a for a in re.split(r"\s*[,;]\s*", (value or "").strip()) if a)
 
 

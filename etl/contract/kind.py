@@ -13,10 +13,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from etl.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -24,16 +26,18 @@ KINDS_SQL_DIR = SQL_DIR / "jenis"
 COMMON_SYNONYMS = EXPECTATIONS_DIR / "sinonim_umum.json"
 """Header synonyms of columns that several kinds share (``kode_kabkota``, ``nib``, ...)."""
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "kode": pa.string(),
-    "teks": pa.string(),
-    "pilihan": pa.string(),
-    "ya_tidak": pa.string(),
-    "bilangan": pa.int64(),
-    "desimal": pa.float64(),
-    "rupiah": pa.int64(),
-    "tanggal": pa.date32(),
+ARROW_TYPES = {
+    "kode": "string",
+    "teks": "string",
+    "pilihan": "string",
+    "ya_tidak": "string",
+    "bilangan": "int64",
+    "desimal": "float64",
+    "rupiah": "int64",
+    "tanggal": "date32",
 }
+"""Each column type's Arrow type, by the name of its pyarrow factory: the contract is read
+without importing pyarrow (the reprocess DAG lists the kinds when Airflow parses it)."""
 POSTGRES_TYPES = {
     "kode": "text",
     "teks": "text",
@@ -70,7 +74,9 @@ class Column:
 
     @property
     def arrow_type(self) -> pa.DataType:
-        return ARROW_TYPES[self.tipe]
+        import pyarrow as pa
+
+        return getattr(pa, ARROW_TYPES[self.tipe])()
 
     @property
     def postgres_type(self) -> str:
@@ -105,6 +111,8 @@ class Kind:
         return self.columns + self.derived
 
     def arrow_schema(self) -> pa.Schema:
+        import pyarrow as pa
+
         fields = [pa.field(ROW_COLUMN, pa.int32(), nullable=False)]
         fields += [pa.field(c.nama, c.arrow_type) for c in self.all_columns]
         return pa.schema(fields)

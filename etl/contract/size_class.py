@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SATU_MILIAR = 1_000_000_000
 LIMA_BELAS_MILIAR = 15_000_000_000
@@ -18,6 +20,9 @@ def skala_menurut_aturan(
     investment Rp1–15 billion, or 20+ workers with investment up to Rp15 billion; otherwise besar.
     Null when an input is null (the not-null expectations report that).
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     workers = pc.add(tenaga_kerja_laki, tenaga_kerja_perempuan)
     small_staff = pc.less_equal(workers, 19)
     kecil = pc.and_(small_staff, pc.less(nilai_investasi, SATU_MILIAR))

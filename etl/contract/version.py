@@ -57,8 +57,19 @@ Labelled = tuple[str, Path]
 """A file with the name it enters the digest under (independent of where the tree lives)."""
 
 
-def _code_files() -> Iterator[Labelled]:
-    for rel in OUTCOME_CODE:
+def _code_files() -> tuple[Labelled, ...]:
+    return _list_code(OUTCOME_CODE)
+
+
+@functools.cache
+def _list_code(outcome_code: tuple[str, ...]) -> tuple[Labelled, ...]:
+    """The code files, listed once per process (a file gone since raises in :func:`file_digest`;
+    one edited is seen by its size and modification time)."""
+    return tuple(_walk_code(outcome_code))
+
+
+def _walk_code(outcome_code: tuple[str, ...]) -> Iterator[Labelled]:
+    for rel in outcome_code:
         path = PROJECT_ROOT / rel
         if path.is_dir():
             modules = sorted(path.rglob("*.py"))
@@ -71,17 +82,27 @@ def _code_files() -> Iterator[Labelled]:
             raise RulesVersionError(f"rules version: {rel} is missing")
 
 
-def _kind_files(kind: Kind) -> Iterator[Labelled]:
+def _kind_files(kind: Kind) -> tuple[Labelled, ...]:
     for required in (kind.contract_path, kind.suite_path, kind.store_sql):
         if not required.is_file():
             raise RulesVersionError(f"rules version of {kind.jenis}: {required} is missing")
-    for p in sorted(kind.folder.rglob("*")):
+    return _list_kind(kind.jenis, kind.folder, kind.sql_folder)
+
+
+@functools.cache
+def _list_kind(jenis: str, folder: Path, sql_folder: Path) -> tuple[Labelled, ...]:
+    """A kind's files, listed once per process, as :func:`_list_code`."""
+    return tuple(_walk_kind(jenis, folder, sql_folder))
+
+
+def _walk_kind(jenis: str, folder: Path, sql_folder: Path) -> Iterator[Labelled]:
+    for p in sorted(folder.rglob("*")):
         if p.is_file():
-            yield f"expectations/{kind.jenis}/{p.relative_to(kind.folder).as_posix()}", p
-    for p in sorted(kind.sql_folder.rglob("*")):
-        rel = p.relative_to(kind.sql_folder)
+            yield f"expectations/{jenis}/{p.relative_to(folder).as_posix()}", p
+    for p in sorted(sql_folder.rglob("*")):
+        rel = p.relative_to(sql_folder)
         if p.is_file() and VIEWS_FOLDER not in rel.parts:
-            yield f"sql/jenis/{kind.jenis}/{rel.as_posix()}", p
+            yield f"sql/jenis/{jenis}/{rel.as_posix()}", p
 
 
 def _shared_files() -> Iterator[Labelled]:
@@ -97,7 +118,10 @@ def _digest(files: Iterable[Labelled], extra: str) -> str:
     digest = hashlib.sha256(extra.encode())
     for label, path in files:
         digest.update(label.encode())
-        digest.update(file_digest(path))
+        try:
+            digest.update(file_digest(path))
+        except FileNotFoundError as exc:  # listed when the process started, gone since
+            raise RulesVersionError(f"rules version: {label} is missing") from exc
     return digest.hexdigest()[:16]
 
 

@@ -4,36 +4,40 @@ record and of the election of owners, which need accepted files but not the stag
 from __future__ import annotations
 
 import psycopg
+from psycopg import sql
 
 from etl.contract import get_kind
-from etl.warehouse import scopes, submission
+from etl.stages import s4_load
+from etl.warehouse import staging, submission
 
 KIND = get_kind("tenaga_kerja")
 PERIODE = "2023"
 
 
 def accepted(conn: psycopg.Connection, path: str, rows: dict[str, int]) -> int:
-    """A tenaga_kerja submission of ``path`` accepted with ``rows`` rows per kab/kota, its rows
-    kept and the owners of its scopes settled, as a load leaves it; committed."""
+    """A tenaga_kerja submission of ``path`` accepted with ``rows`` rows per kab/kota and loaded
+    by the load stage's own transaction (its rows in a staging table, as validate leaves them);
+    committed."""
     sid, _ = submission.register(conn, path)
     submission.update(
         conn, sid, jenis=KIND.jenis, periode=PERIODE, status="diproses", status_validasi="diterima"
     )
-    baris = 2
-    for kabkota, n in rows.items():
-        for _ in range(n):
-            conn.execute(
-                "insert into core.baris_tenaga_kerja values (%s, %s, 2023, %s, '10', 'kecil', "
-                "1, 2, 3)",
-                (sid, baris, kabkota),
-            )
-            baris += 1
-    covered = scopes.record_coverage(conn, KIND, sid)
-    scopes.settle(conn, KIND, PERIODE, covered, sid)
-    conn.execute(
-        "update audit.submission set status = status_validasi where submission_id = %s", (sid,)
-    )
-    scopes.settle_statuses(conn, KIND.jenis, PERIODE)
+    table = KIND.staging_table(sid)
+    staging.create_table(conn, KIND, table)
+    kantor = submission.parts_of(path)[1]
+    kabkota_of_row = [kabkota for kabkota, n in rows.items() for _ in range(n)]
+    for baris, kabkota in enumerate(kabkota_of_row, start=2):
+        conn.execute(
+            sql.SQL(
+                "insert into {} (_berkas, _baris, _kantor, kode_kabkota, kbli_golongan_pokok, "
+                "skala, jumlah_unit, tenaga_kerja_laki, tenaga_kerja_perempuan) "
+                "values (%s, %s, %s, %s, '10', 'kecil', 1, 2, 3)"
+            ).format(sql.Identifier("staging", table)),
+            (sid, baris, kantor, kabkota),
+        )
+    with conn.transaction():
+        s4_load.merge(conn, KIND, sid, PERIODE, table)
+    conn.execute(sql.SQL("drop table {}").format(sql.Identifier("staging", table)))
     conn.commit()
     return sid
 
