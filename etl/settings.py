@@ -148,6 +148,34 @@ class Settings:
     )
     bi_user: str = _var("IKM_BI_USER", "login of `make bi`'s Superset", "`admin`")
     bi_password: str = _var("IKM_BI_PASSWORD", "password of `make bi`'s Superset", "`admin`")
+    # -- the offices' portal ---------------------------------------------------------------
+    portal_host: str = _var("IKM_PORTAL_HOST", "address `make portal` listens on", "`127.0.0.1`")
+    portal_port: int = _var("IKM_PORTAL_PORT", "port of `make portal`", "`8090`")
+    portal_secret: str | None = _var(
+        "IKM_PORTAL_SECRET",
+        "key that signs the portal's session cookies",
+        "generated once into `.state/rahasia/portal_secret` (mode 0600)",
+    )
+    portal_sesi_menit: int = _var(
+        "IKM_PORTAL_SESI_MENIT", "minutes a portal login lasts before it must be repeated", "`480`"
+    )
+    portal_batas_unggah_mb: int = _var(
+        "IKM_PORTAL_BATAS_UNGGAH_MB", "largest file an office may upload, in MiB", "`100`"
+    )
+    portal_batas_gagal_masuk: int = _var(
+        "IKM_PORTAL_BATAS_GAGAL_MASUK",
+        "failed logins per account (or per address, five times this) in 15 minutes before "
+        "logins from there wait",
+        "`5`",
+    )
+    portal_baris_latar: int = _var(
+        "IKM_PORTAL_BARIS_LATAR",
+        "rows above which an upload is checked in the background, its progress shown",
+        "`20000`",
+    )
+    portal_dir: Path = _var(
+        "IKM_PORTAL_DIR", "uploads waiting to be sent, one folder per upload", "`.state/portal`"
+    )
     landing_is_default: bool = True
     """``IKM_LANDING_DIR`` is unset: ``make run`` may fill the landing zone with samples."""
 
@@ -241,6 +269,14 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         bi_reader_password=env.get("IKM_BI_READER_PASSWORD") or None,
         bi_user=_text(env, "IKM_BI_USER", "admin"),
         bi_password=_text(env, "IKM_BI_PASSWORD", "admin"),
+        portal_host=_text(env, "IKM_PORTAL_HOST", "127.0.0.1"),
+        portal_port=_number(env, "IKM_PORTAL_PORT", 8090, int),
+        portal_secret=env.get("IKM_PORTAL_SECRET") or None,
+        portal_sesi_menit=max(1, _number(env, "IKM_PORTAL_SESI_MENIT", 480, int)),
+        portal_batas_unggah_mb=max(1, _number(env, "IKM_PORTAL_BATAS_UNGGAH_MB", 100, int)),
+        portal_batas_gagal_masuk=max(1, _number(env, "IKM_PORTAL_BATAS_GAGAL_MASUK", 5, int)),
+        portal_baris_latar=max(1, _number(env, "IKM_PORTAL_BARIS_LATAR", 20000, int)),
+        portal_dir=_path(env, "IKM_PORTAL_DIR", state / "portal"),
         landing_is_default="IKM_LANDING_DIR" not in env,
     )
 
@@ -260,6 +296,27 @@ def get_settings() -> Settings:
     return _cached(items)
 
 
+def _kept_secret(settings: Settings, name: str) -> str:
+    """A secret generated on first use and kept under the state folder, owner-only."""
+    path = settings.state_dir / "rahasia" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def portal_secret(settings: Settings | None = None) -> str:
+    """The key that signs the portal's session cookies: ``IKM_PORTAL_SECRET`` (compose, a
+    server) or one generated once under the state folder."""
+    settings = settings or get_settings()
+    return settings.portal_secret or _kept_secret(settings, "portal_secret")
+
+
 def bi_reader_password(settings: Settings | None = None) -> str:
     """The password of the ``bi_reader`` role that BI tools connect as.
 
@@ -270,10 +327,4 @@ def bi_reader_password(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if settings.bi_reader_password:
         return settings.bi_reader_password
-    path = settings.state_dir / "rahasia" / "bi_reader_password"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(24))
-    return path.read_text().strip()
+    return _kept_secret(settings, "bi_reader_password")

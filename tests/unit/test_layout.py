@@ -27,8 +27,9 @@ LAYERS = {
     "stage": {"base", "warehouse", "stage"},  # its own stage only: see stage_of
     "flow": {"base", "warehouse", "stage", "flow"},
     "generators": {"base", "generators"},
+    "portal": {"base", "warehouse", "stage", "flow", "portal"},
     "ops": {"base", "warehouse", "stage", "flow", "generators", "ops"},
-    "cli": {"base", "warehouse", "stage", "flow", "generators", "ops", "cli"},
+    "cli": {"base", "warehouse", "stage", "flow", "generators", "ops", "portal", "cli"},
 }
 DATA_PATH = {"base", "warehouse", "stage", "flow"}
 
@@ -52,7 +53,7 @@ def layer(module: str) -> str:
         return "cli"
     if module in ("etl.flow", "etl.reprocess"):
         return "flow"
-    for name in ("warehouse", "ops", "generators"):
+    for name in ("warehouse", "ops", "generators", "portal"):
         if module == f"etl.{name}" or module.startswith(f"etl.{name}."):
             return name
     if module == "etl.stages" or module.startswith("etl.stages."):
