@@ -10,6 +10,8 @@ import sys
 from etl import flow, reprocess
 from etl.generators import national, samples
 from etl.ops import airflow_services, data_dictionary, make_run, superset
+from etl.portal import accounts as portal_accounts
+from etl.portal import cli as portal_cli
 from etl.stages import s1_landing, s2_extract, s3_validate, s4_load, s5_publish
 from etl.warehouse import cli as warehouse_cli
 
@@ -26,6 +28,8 @@ COMMANDS = (
     airflow_services,  # airflow
     superset,  # bi
     data_dictionary,  # dictionary
+    portal_cli,  # portal
+    portal_accounts,  # akun
     samples,  # samples
     national,  # national
 )

@@ -3,9 +3,10 @@
 The nightly run skips a file it already finished with the same bytes under the same rules. A
 data engineer who fixed something outside the rules (a parser bug, a warehouse repair) asks
 for those files again here. The dry run (``uji_coba``) stages and validates the chosen files
-in a temporary folder and with Great Expectations on pandas, compares the outcome with what
-the warehouse holds for each scope, and writes nothing: no audit row, no staging file, no
-feedback, no warehouse row.
+in a temporary folder and with Great Expectations on pandas (the cross-file rules in a
+savepoint rolled back), compares the outcome with what the warehouse holds for each scope, and
+writes nothing: no audit row, no staging file, no feedback, no warehouse row. The portal checks
+an office's upload the same way (:func:`predict`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import logging
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,12 +70,19 @@ class FilePlan:
     path: str
     status_sekarang: str | None
     status_nanti: str
+    jenis: str | None = None
+    periode: str | None = None
     baris: int = 0
     baris_diterima_sekarang: int = 0
     baris_diterima_nanti: int = 0
     baris_ditolak_nanti: int = 0
     pesan: str = ""
     cakupan: list[ScopeChange] = field(default_factory=list)
+    masalah: list[dict[str, Any]] = field(default_factory=list)
+    """Each flagged cell (row as the office sees it, column, value, reason), when asked for."""
+    peringatan: list[dict[str, Any]] = field(default_factory=list)
+    """Cells loaded with a warning (a translated region code, a participant outside the
+    registers), when asked for."""
 
     @property
     def berubah(self) -> bool:
@@ -95,8 +104,26 @@ def _owners(conn, jenis: str, periode: str) -> dict[str, tuple[str, dt.date, str
     return {r[0]: (r[1], r[2], r[3], int(r[4])) for r in rows}
 
 
-def _predict(conn, rel_path: str, scratch: Path) -> FilePlan:
-    """What processing ``rel_path`` again would conclude, computed without writing."""
+def _cells(cells: list[s3_validate.Failure]) -> list[dict[str, Any]]:
+    unique = {(c.baris, c.kolom): c for c in cells}
+    return [
+        {"baris": c.baris, "kolom": c.kolom, "nilai": c.nilai, "alasan": c.alasan}
+        for _, c in sorted(unique.items())
+    ]
+
+
+def predict(
+    conn,
+    rel_path: str,
+    scratch: Path,
+    root: Path | None = None,
+    details: bool = False,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> FilePlan:
+    """What processing ``rel_path`` (under the landing zone, or ``root``) would conclude,
+    computed without writing: the suite on pandas, the cross-file rules in a rolled-back
+    savepoint. ``details`` keeps every flagged cell and warning (the portal shows them);
+    ``on_step`` hears each step as it starts (the portal shows a long check's progress)."""
     import pyarrow.parquet as pq
 
     settings = get_settings()
@@ -107,9 +134,15 @@ def _predict(conn, rel_path: str, scratch: Path) -> FilePlan:
     ).fetchone()
     plan = FilePlan(rel_path, now[0] if now else None, "ditolak")
     plan.baris_diterima_sekarang = now[1] if now else 0
+    named = parse_file_name(Path(nama).name)
+    if named is not None:
+        plan.jenis, plan.periode = named.jenis, named.periode
     paths = (scratch / "berkas.parquet", scratch / "galat.parquet", scratch / "catatan.parquet")
+    for path in paths:  # a previous file's cells must never be read as this one's
+        path.unlink(missing_ok=True)
+    on_step("membaca berkas")
     try:
-        source = s2_extract.open_landed(settings.landing_dir, rel_path)
+        source = s2_extract.open_landed(root or settings.landing_dir, rel_path)
         staged = s2_extract.stage_file(
             source, s2_extract.kind_hint(source.name), *paths, reference_dir=settings.reference_dir
         )
@@ -117,18 +150,30 @@ def _predict(conn, rel_path: str, scratch: Path) -> FilePlan:
         plan.pesan = str(exc)
         return plan
     kind = kinds()[staged.jenis]
-    plan.baris = staged.jumlah_baris
+    plan.jenis, plan.periode, plan.baris = staged.jenis, staged.periode, staged.jumlah_baris
     known = conn.execute(
         "select 1 from core.dim_wilayah where kode_wilayah = %s", (kantor,)
     ).fetchone()
     if not known:
         plan.pesan = s3_validate.unknown_office_message(kantor)
         return plan
+    on_step(f"memvalidasi {staged.jumlah_baris} baris")
     frame = pq.read_table(paths[0]).to_pandas()
     outcome = s3_validate.validate_frame(
         kind, frame, s3_validate.suite_parameters(conn, staged.periode), kantor
     )
-    bad = {c.baris for c in s3_validate.read_cells(paths[1])} | {f.baris for f in outcome.failures}
+    flagged = s3_validate.read_cells(paths[1]) + outcome.failures
+    bad = {c.baris for c in flagged}
+    warned = s3_validate.read_cells(paths[2])
+    if not outcome.file_errors and staged.jumlah_baris:
+        on_step("memeriksa aturan lintas berkas")
+        for level, cell in s3_validate.dry_run_checks(
+            conn, kind, paths[0], kantor, staged.periode, bad
+        ):
+            (flagged if level == "karantina" else warned).append(cell)
+            bad |= {cell.baris} if level == "karantina" else set()
+    if details:
+        plan.masalah, plan.peringatan = _cells(flagged), _cells(warned)
     status, plan.pesan = s3_validate.decide(
         staged.jumlah_baris, len(bad), outcome.file_errors, settings.batas_baris_buruk
     )
@@ -137,6 +182,7 @@ def _predict(conn, rel_path: str, scratch: Path) -> FilePlan:
         return plan
     plan.baris_ditolak_nanti = len(bad)
     plan.baris_diterima_nanti = staged.jumlah_baris - len(bad)
+    on_step("membandingkan dengan data yang berlaku")
     good = frame[~frame[ROW_COLUMN].isin(bad)]
     counts = Counter(str(v) for v in good[kind.kolom_cakupan].dropna())
     owners = _owners(conn, kind.jenis, staged.periode)
@@ -167,7 +213,7 @@ def dry_run(
     plans = []
     with connect() as conn, tempfile.TemporaryDirectory(prefix="ikm-uji-") as tmp:
         for rel_path in files:
-            plans.append(_predict(conn, rel_path, Path(tmp)))
+            plans.append(predict(conn, rel_path, Path(tmp)))
         conn.rollback()
     report = {
         "tanggal_tiba": tanggal.isoformat(),
@@ -177,7 +223,7 @@ def dry_run(
         "jumlah_berkas": len(plans),
         "berkas_berubah": sum(p.berubah for p in plans),
         "berkas": [asdict(p) | {"berubah": p.berubah} for p in plans],
-        "catatan": "pemeriksaan lintas berkas (SQL) program tidak dijalankan pada uji coba",
+        "catatan": "aturan lintas berkas (SQL) dijalankan dalam transaksi yang dibatalkan",
     }
     for p in plans:
         log.info(

@@ -168,10 +168,11 @@ class Settings:
         "logins from there wait",
         "`5`",
     )
-    portal_baris_latar: int = _var(
-        "IKM_PORTAL_BARIS_LATAR",
-        "rows above which an upload is checked in the background, its progress shown",
-        "`20000`",
+    portal_tunggu_detik: float = _var(
+        "IKM_PORTAL_TUNGGU_DETIK",
+        "seconds an upload's page waits for its check; a longer check goes on in the "
+        "background, its progress shown",
+        "`10`",
     )
     portal_dir: Path = _var(
         "IKM_PORTAL_DIR", "uploads waiting to be sent, one folder per upload", "`.state/portal`"
@@ -275,7 +276,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         portal_sesi_menit=max(1, _number(env, "IKM_PORTAL_SESI_MENIT", 480, int)),
         portal_batas_unggah_mb=max(1, _number(env, "IKM_PORTAL_BATAS_UNGGAH_MB", 100, int)),
         portal_batas_gagal_masuk=max(1, _number(env, "IKM_PORTAL_BATAS_GAGAL_MASUK", 5, int)),
-        portal_baris_latar=max(1, _number(env, "IKM_PORTAL_BARIS_LATAR", 20000, int)),
+        portal_tunggu_detik=max(0.0, _number(env, "IKM_PORTAL_TUNGGU_DETIK", 10.0, float)),
         portal_dir=_path(env, "IKM_PORTAL_DIR", state / "portal"),
         landing_is_default="IKM_LANDING_DIR" not in env,
     )

@@ -10,6 +10,7 @@ each file gets its status by the bad-row share (:mod:`.decision`). A group that 
 whole is validated file by file, so a hostile file never takes the others down (:mod:`.stage`).
 """
 
+from etl.stages.s3_validate.checks import dry_run_checks
 from etl.stages.s3_validate.decision import decide
 from etl.stages.s3_validate.gx import load_suite, validate_frame, validate_table, with_row_context
 from etl.stages.s3_validate.outcome import FailedExpectation, Failure, SuiteOutcome
@@ -22,6 +23,7 @@ __all__ = [
     "Failure",
     "SuiteOutcome",
     "decide",
+    "dry_run_checks",
     "executable_query",
     "load_suite",
     "read_cells",

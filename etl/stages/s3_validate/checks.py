@@ -5,13 +5,17 @@ file of the kind (``sql/jenis/<jenis>/periksa/``) with a header: ``-- kode:``, `
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 import psycopg
 from psycopg import sql
 
-from etl.contract import get_kind
+from etl.contract import ROW_COLUMN, Kind, get_kind
+from etl.stages.s3_validate.outcome import Failure
 from etl.stages.s3_validate.quarantine import mark_quarantined
 from etl.warehouse import submission
-from etl.warehouse.staging import file_rows
+from etl.warehouse.staging import copy_into, create_table, file_rows
 
 CHECK_INTO = {"karantina": "audit.karantina", "peringatan": "audit.peringatan"}
 
@@ -54,3 +58,62 @@ def run_checks(conn: psycopg.Connection, table: str, submission_id: int) -> None
             )
         if meta["tingkat"] == "karantina":
             mark_quarantined(conn, table, [submission_id])
+
+
+def dry_run_checks(
+    conn: psycopg.Connection,
+    kind: Kind,
+    parquet: Path,
+    kantor: str,
+    periode: str,
+    bad_rows: set[int],
+) -> list[tuple[str, Failure]]:
+    """The cross-file rules on one staged file, as (level, flagged cell), writing nothing.
+
+    The rows go into a staging table inside a savepoint that is rolled back, so the rules
+    read the warehouse as it is and the warehouse stays as it was (the portal's check before
+    sending, the dry run of a reprocess). Rows already bad count as quarantined, as in a run.
+    """
+    params = {
+        "kantor": kantor,
+        "id": 0,
+        "tahun": int(periode[:4]),
+        "bulan": int(periode[5:7]) if len(periode) == 7 else None,
+    }
+    table = f"uji_{uuid.uuid4().hex[:12]}"
+    ident = sql.Identifier("staging", table)
+    found: list[tuple[str, Failure]] = []
+    try:
+        with conn.transaction():
+            create_table(conn, kind, table)
+            copy_into(conn, kind, table, parquet, 0, kantor)
+            quarantined = set(bad_rows)
+            for meta, text in cross_file_checks(kind.jenis):
+                conn.execute(
+                    sql.SQL("update {} set _karantina = true where {} = any(%s)").format(
+                        ident, sql.Identifier(ROW_COLUMN)
+                    ),
+                    (sorted(quarantined),),
+                )
+                body = sql.SQL(text).format(staging=file_rows(table, 0))
+                with psycopg.ClientCursor(conn) as cur:
+                    rows = cur.execute(body, params).fetchall()
+                for baris, nilai in rows:
+                    cell = Failure(
+                        int(baris), meta["kolom"], _text(nilai), meta["kode"], meta["pesan"]
+                    )
+                    found.append((meta["tingkat"], cell))
+                    if meta["tingkat"] == "karantina":
+                        quarantined.add(int(baris))
+            raise _RollBack
+    except _RollBack:
+        pass
+    return found
+
+
+class _RollBack(Exception):
+    """Leaves :func:`dry_run_checks`' savepoint, undoing everything it wrote."""
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
