@@ -6,12 +6,13 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run airflow bi bi-venv psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow lint format stop requirements clean
+.PHONY: help venv run airflow bi portal bi-venv psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
 	@echo "make airflow - Airflow UI + scheduler on http://127.0.0.1:8080 (login printed)"
 	@echo "make bi    - Superset with the IKM dashboard on http://127.0.0.1:8088 (login printed)"
+	@echo "make portal - the offices' portal on http://127.0.0.1:8090 (accounts: python -m etl akun)"
 	@echo "make test   - every test tier (unit, suite, integration, dags)"
 	@echo "make psql   - psql on the warehouse"
 	@echo "make stop   - stop the embedded PostgreSQL"
@@ -41,6 +42,11 @@ airflow: venv
 # Superset and the IKM dashboard on 127.0.0.1:8088 until Ctrl-C (its own venv, .venv-bi).
 bi: venv
 	@$(BIN)/python -m etl bi
+
+# The offices' portal on 127.0.0.1:8090 until Ctrl-C; accounts are made with
+# `.venv/bin/python -m etl akun tambah NAMA --kantor KODE` (the password is asked for).
+portal: venv
+	@$(BIN)/python -m etl portal
 
 # .venv-bi from bi/requirements.txt, (re)installed only when that lock changes (etl.ops.superset checks
 # the same stamp, so the browser test and make bi build it the same way).

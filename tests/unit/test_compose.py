@@ -173,3 +173,19 @@ def test_the_postgres_init_script_creates_the_three_databases(config: dict):
         assert f"create database {database} owner {database}" in text
     # passwords arrive through psql variables, never in the script
     assert ":'airflow_pw'" in text and ":'superset_pw'" in text
+
+
+def test_the_portal_writes_the_landing_zone_and_signs_with_a_secret_from_env(
+    config: dict, marked: tuple[dict, dict[str, str]]
+):
+    portal = config["services"]["portal"]
+    assert portal["command"][:4] == ["python", "-m", "etl", "portal"]
+    mounts = _mounts(portal)
+    assert not mounts["/data/landing"].get("read_only")  # it lands the offices' files
+    assert mounts["/data/umpan_balik"].get("read_only")
+    assert portal["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    assert portal["environment"]["WAREHOUSE_URL"].endswith("@postgres:5432/ikm")
+    rendered, secrets = marked
+    env = rendered["services"]["portal"]["environment"]
+    assert env["IKM_PORTAL_SECRET"] == secrets["IKM_PORTAL_SECRET"]
+    assert [str(p).removesuffix("/tcp") for p in portal["ports"]] == ["127.0.0.1:8090:8090"]
