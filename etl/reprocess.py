@@ -178,9 +178,9 @@ def predict(
         staged.jumlah_baris, len(bad), outcome.file_errors, settings.batas_baris_buruk
     )
     plan.status_nanti = status
+    plan.baris_ditolak_nanti = len(bad)
     if status == "ditolak":
         return plan
-    plan.baris_ditolak_nanti = len(bad)
     plan.baris_diterima_nanti = staged.jumlah_baris - len(bad)
     on_step("membandingkan dengan data yang berlaku")
     good = frame[~frame[ROW_COLUMN].isin(bad)]
