@@ -320,6 +320,11 @@ def main() -> int:
                 f"  {key:<10} {entry[f'{key}_detik']:>7.1f} s  peak RSS "
                 f"{entry[f'{key}_rss_mib']:>6.0f} MiB"
             )
+    if os.environ.get("BENCH_PORTAL", "1") != "0":
+        import portal_check
+
+        results["portal_uji_unggahan"] = portal_check.measure(bench_database("ikm_bench_portal"))
+        portal_check.report(results["portal_uji_unggahan"])
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     path = out / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"

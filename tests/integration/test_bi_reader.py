@@ -105,6 +105,9 @@ FORBIDDEN = {
     "the submissions": "select * from audit.submission",
     "quarantined raw rows": "select * from audit.karantina",
     "staging": "select * from staging.anything",
+    "the portal's password hashes": "select hash_sandi from portal.pengguna",
+    "the portal's uploads": "select * from portal.unggahan",
+    "the portal's login attempts": "select * from portal.percobaan_masuk",
     "a core function": "select core.awal_periode('2024')",
     "a server file": "select pg_read_file('/etc/passwd')",
     # writes
