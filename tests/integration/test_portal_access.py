@@ -345,3 +345,93 @@ def test_logs_never_hold_passwords_or_secrets(portal, caplog):  # noqa: F811
     assert "masuk: jabar" in text
     for secret in (PASSWORD, "Sandi-Salah-Sekali", SECRET):
         assert secret not in text
+
+
+def test_an_upload_of_unknown_length_is_refused(portal):  # noqa: F811
+    c = login("surabaya")
+    token = csrf_of(c.get("/unggah").text)
+    boundary = "batas"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="berkas"; '
+        'filename="unit_ikm_2023.csv"\r\n\r\nnib\r\n1\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
+
+    def chunks():  # streamed: no Content-Length header
+        yield body
+
+    r = c.post(
+        "/unggah",
+        content=chunks(),
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert r.status_code == 411
+    assert not list(portal.folder.iterdir()) and not landed(portal)
+
+
+def test_a_long_check_goes_on_in_the_background_with_its_progress_shown(portal, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("IKM_PORTAL_TUNGGU_DETIK", "0")
+    rows = [
+        unit_ikm_row(f"3578{i:09d}", kode_kabkota="3578", tanggal_pendataan="2024-02-01")
+        for i in range(20_000)
+    ]
+    buffer = io.StringIO()
+    buffer.write(",".join(HEADER) + "\n")
+    for row in rows:
+        buffer.write(",".join(str(row[h]) for h in HEADER) + "\n")
+    c = login("surabaya")
+    r = upload(c, "unit_ikm_2024_besar.csv", buffer.getvalue().encode())
+    url = r.headers["location"]
+    first = c.get(url).text
+    assert "Sedang diperiksa" in first and 'http-equiv="refresh"' in first
+    deadline = time.monotonic() + 120
+    while "Sedang diperiksa" in (page := c.get(url).text):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert "DITERIMA" in page and "20000" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_accounts_are_made_from_the_command_line(portal):  # noqa: F811
+    import subprocess
+    import sys
+
+    def akun(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "etl", "akun", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    made = akun(
+        "tambah", "petugas.baru", "--kantor", "3578", "--sandi-stdin", stdin="Sandi-Baru-123\n"
+    )
+    assert made.returncode == 0, made.stderr
+    login("petugas.baru", "Sandi-Baru-123")
+    assert "Sandi-Baru-123" not in made.stdout + made.stderr
+    assert (
+        akun(
+            "tambah", "x.lain", "--kantor", "9999", "--sandi-stdin", stdin="Sandi-Baru-123\n"
+        ).returncode
+        == 2
+    )
+    assert (
+        akun("tambah", "x.pendek", "--kantor", "3578", "--sandi-stdin", stdin="pendek\n").returncode
+        == 2
+    )
+    assert (
+        akun(
+            "tambah", "petugas.baru", "--kantor", "3578", "--sandi-stdin", stdin="Sandi-Baru-123\n"
+        ).returncode
+        == 2
+    )
+    listed = akun("daftar").stdout
+    assert "petugas.baru\t3578\tTrue" in listed
+    with connect() as conn:
+        (stored,) = conn.execute(
+            "select hash_sandi from portal.pengguna where nama_pengguna = 'petugas.baru'"
+        ).fetchone()
+    assert stored.startswith("$argon2id$") and "Sandi-Baru-123" not in stored
