@@ -12,6 +12,7 @@ from etl.generators import national, samples
 from etl.ops import airflow_services, data_dictionary, make_run, superset
 from etl.portal import accounts as portal_accounts
 from etl.portal import cli as portal_cli
+from etl.portal import templat
 from etl.stages import s1_landing, s2_extract, s3_validate, s4_load, s5_publish
 from etl.warehouse import cli as warehouse_cli
 
@@ -30,6 +31,7 @@ COMMANDS = (
     data_dictionary,  # dictionary
     portal_cli,  # portal
     portal_accounts,  # akun
+    templat,  # templat
     samples,  # samples
     national,  # national
 )
