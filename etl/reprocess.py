@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from etl import flow
-from etl.contract import ROW_COLUMN, kinds, parse_file_name
+from etl.contract import ROW_COLUMN, kinds
 from etl.settings import get_settings
 from etl.stages import s1_landing, s2_extract, s3_validate
 from etl.warehouse import connect
@@ -36,7 +36,7 @@ def _matches(rel_path: str, kantor: set[str], jenis: set[str]) -> bool:
     if kantor and office not in kantor:
         return False
     if jenis:
-        parsed = parse_file_name(Path(name).name)
+        parsed = s2_extract.name_of(Path(name).name)  # .xls and .ods follow the rule too
         return parsed is not None and parsed.jenis in jenis
     return True
 
@@ -134,7 +134,7 @@ def predict(
     ).fetchone()
     plan = FilePlan(rel_path, now[0] if now else None, "ditolak")
     plan.baris_diterima_sekarang = now[1] if now else 0
-    named = parse_file_name(Path(nama).name)
+    named = s2_extract.name_of(Path(nama).name)
     if named is not None:
         plan.jenis, plan.periode = named.jenis, named.periode
     paths = (scratch / "berkas.parquet", scratch / "galat.parquet", scratch / "catatan.parquet")
@@ -144,10 +144,16 @@ def predict(
     try:
         source = s2_extract.open_landed(root or settings.landing_dir, rel_path)
         staged = s2_extract.stage_file(
-            source, s2_extract.kind_hint(source.name), *paths, reference_dir=settings.reference_dir
+            source,
+            s2_extract.kind_hint(source.name),
+            *paths,
+            reference_dir=settings.reference_dir,
+            kantor=kantor,
         )
     except s2_extract.Rejected as exc:
         plan.pesan = str(exc)
+        plan.jenis, plan.periode = exc.jenis or plan.jenis, exc.periode or plan.periode
+        plan.baris = exc.jumlah_baris or 0
         return plan
     kind = kinds()[staged.jenis]
     plan.jenis, plan.periode, plan.baris = staged.jenis, staged.periode, staged.jumlah_baris

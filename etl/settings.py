@@ -82,7 +82,8 @@ class Settings:
     )
     batas_xlsx_mb: int = _var(
         "IKM_BATAS_XLSX_MB",
-        "largest size an XLSX may inflate to, in MiB (zip bombs are rejected)",
+        "largest size an XLSX or ODS may inflate to, and the largest XLS, in MiB; a sheet's grid "
+        "is also held to that many MiB / 40 cells (zip and cell bombs are rejected)",
         "`200`",
     )
     batas_json_mb: int = _var(

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 
 FILE_NAME = re.compile(
-    r"^(?P<jenis>[a-z][a-z_]*?)_(?P<periode>\d{4}(?:-\d{2})?)(?:_[^/]*)?\.(?P<ext>csv|xlsx|json)$",
+    r"^(?P<jenis>[a-z][a-z_]*?)_(?P<periode>\d{4}(?:-\d{2})?)(?:_[^/]*)?\.(?P<ext>csv|xlsx|xls|ods|json)$",
     re.IGNORECASE,
 )
-POLA_NAMA = "<jenis>_<periode>.<csv|xlsx|json>, misalnya unit_ikm_2023.xlsx"
+POLA_NAMA = "<jenis>_<periode>.<csv|xlsx|xls|ods|json>, misalnya unit_ikm_2023.xlsx"
 """The file-name rule as the feedback states it to an office."""
 
 
@@ -22,7 +22,8 @@ class FileName:
 
 
 def parse_file_name(name: str) -> FileName | None:
-    """``<jenis>_<periode>[_anything].<csv|xlsx|json>``, or None when it does not follow that."""
+    """``<jenis>_<periode>[_anything].<csv|xlsx|xls|ods|json>``, or None when it does not follow
+    that."""
     match = FILE_NAME.match(name)
     if match is None:
         return None

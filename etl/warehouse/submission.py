@@ -1,7 +1,8 @@
 """The submission record: one ``audit.submission`` row per landed file, until a terminal status.
 
-Every stage writes here (landing records links, extract the file's kind and rules version,
-validate its counts, load its status, publish the system errors), so it sits below them all.
+Every stage writes here (landing records links, extract the file's kind, rules version and
+template version, validate its counts, load its status, publish the system errors), so it sits
+below them all.
 A rejection withdraws whatever the file had loaded (:func:`etl.warehouse.scopes.release`) in
 the same transaction: a file's record and the rows in force never disagree.
 """
@@ -33,6 +34,8 @@ class Submission:
     status: str
     sha256: str | None
     tabel_staging: str | None = None
+    versi_templat: str | None = None
+    """The portal template's version, of a file made from one (extract reads its metadata)."""
 
 
 def sha256_of(path: Path) -> str:
@@ -110,7 +113,8 @@ def get(conn: psycopg.Connection, submission_id: int) -> Submission:
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             "select submission_id, path, tanggal_tiba, kode_wilayah, nama_berkas, jenis, periode, "
-            "status, sha256, tabel_staging from audit.submission where submission_id = %s",
+            "status, sha256, tabel_staging, versi_templat from audit.submission "
+            "where submission_id = %s",
             (submission_id,),
         ).fetchone()
     if row is None:

@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 
 from etl.portal import accounts
 from etl.portal.app import create_app
+from etl.portal.uploads import today
 from etl.warehouse import connect
 from tests.support.factories import HEADER, unit_ikm_row
 from tests.support.portal import PASSWORD, SECRET, csrf_of, portal, unit_ikm_workbook  # noqa: F401
@@ -58,7 +59,14 @@ def upload(c: TestClient, name: str, data: bytes, token: str | None = None):
 
 
 def landed(portal) -> list[Path]:  # noqa: F811
-    return sorted(p for p in portal.landing.rglob("*") if p.is_file() and ".portal" in str(p))
+    """Files in today's arrival day (where the portal lands) or half-written beside it."""
+    folders = (portal.landing / today().isoformat(), portal.landing / ".portal-sementara")
+    return sorted(p for f in folders for p in f.rglob("*") if p.is_file())
+
+
+def kept(portal) -> list[Path]:  # noqa: F811
+    """The uploads the portal keeps aside (one folder each)."""
+    return sorted(portal.folder.iterdir())
 
 
 def submission_of(office: str) -> int:
@@ -80,11 +88,12 @@ def test_anonymous_is_sent_to_the_login(portal, route):  # noqa: F811
 
 @pytest.mark.parametrize("route", ["/keluar", "/unggah", f"/unggahan/{uuid.uuid4()}/kirim"])
 def test_anonymous_posts_are_refused(portal, route):  # noqa: F811
+    before, sent_before = kept(portal), landed(portal)
     c = client()
     token = csrf_of(c.get("/masuk").text)
     r = c.post(route, data={"csrf": token}, files={"berkas": ("unit_ikm_2023.csv", b"a,b\n")})
     assert r.status_code == 401
-    assert not list(portal.folder.iterdir())
+    assert kept(portal) == before and landed(portal) == sent_before
 
 
 def test_a_wrong_password_is_refused_and_logins_are_throttled(portal, caplog):  # noqa: F811
@@ -238,10 +247,11 @@ HOSTILE_NAMES = [
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_hostile_file_name_is_refused_and_nothing_kept(portal, name):  # noqa: F811
+    before, sent_before = kept(portal), landed(portal)
     c = login("surabaya")
     r = upload(c, name, b"nib,nama_usaha\n1,2\n")
     assert r.status_code == 400, r.text
-    assert not list(portal.folder.iterdir()) and not landed(portal)
+    assert kept(portal) == before and landed(portal) == sent_before
 
 
 @pytest.mark.parametrize(
@@ -255,26 +265,29 @@ def test_a_hostile_file_name_is_refused_and_nothing_kept(portal, name):  # noqa:
     ],
 )
 def test_a_file_whose_extension_lies_is_refused(portal, name, data):  # noqa: F811
+    before, sent_before = kept(portal), landed(portal)
     c = login("surabaya")
     r = upload(c, name, data)
     assert r.status_code == 400 and "tidak sesuai dengan ekstensinya" in r.text
-    assert not list(portal.folder.iterdir()) and not landed(portal)
+    assert kept(portal) == before and landed(portal) == sent_before
 
 
 def test_an_oversize_upload_is_refused_before_it_is_read(portal, monkeypatch):  # noqa: F811
+    before, sent_before = kept(portal), landed(portal)
     monkeypatch.setenv("IKM_PORTAL_BATAS_UNGGAH_MB", "1")
     c = login("surabaya")
     r = upload(c, "unit_ikm_2023.csv", b"nib\n" + b"1234567890123\n" * 100_000)
     assert r.status_code == 413
-    assert not list(portal.folder.iterdir()) and not landed(portal)
+    assert kept(portal) == before and landed(portal) == sent_before
 
 
 def test_an_upload_without_the_csrf_token_is_refused(portal):  # noqa: F811
+    before, sent_before = kept(portal), landed(portal)
     c = login("surabaya")
     data = unit_ikm_workbook(SURABAYA_ROWS, HEADER)
     assert upload(c, "unit_ikm_2023.xlsx", data, token="").status_code == 403
     assert upload(c, "unit_ikm_2023.xlsx", data, token="palsu").status_code == 403
-    assert not list(portal.folder.iterdir()) and not landed(portal)
+    assert kept(portal) == before and landed(portal) == sent_before
 
 
 def test_upload_check_and_send_stays_within_the_office(portal):  # noqa: F811
@@ -348,6 +361,7 @@ def test_logs_never_hold_passwords_or_secrets(portal, caplog):  # noqa: F811
 
 
 def test_an_upload_of_unknown_length_is_refused(portal):  # noqa: F811
+    before, sent_before = kept(portal), landed(portal)
     c = login("surabaya")
     token = csrf_of(c.get("/unggah").text)
     boundary = "batas"
@@ -367,7 +381,7 @@ def test_an_upload_of_unknown_length_is_refused(portal):  # noqa: F811
         headers={"content-type": f"multipart/form-data; boundary={boundary}"},
     )
     assert r.status_code == 411
-    assert not list(portal.folder.iterdir()) and not landed(portal)
+    assert kept(portal) == before and landed(portal) == sent_before
 
 
 def test_a_long_check_goes_on_in_the_background_with_its_progress_shown(portal, monkeypatch):  # noqa: F811

@@ -222,7 +222,8 @@ def test_file_name_parser_never_crashes(name: str) -> None:
     tried("file_name_parser_never_crashes")
     parsed = contract.parse_file_name(name)
     if parsed is not None:
-        assert parsed.ext in ("csv", "xlsx", "json") and name.lower().endswith(parsed.ext)
+        assert parsed.ext in ("csv", "xlsx", "xls", "ods", "json")
+        assert name.lower().endswith(parsed.ext)
         assert parsed.periode[:4].isdigit()
     hint = extract.kind_hint(name)
     assert hint is None or hint.jenis in contract.kinds()

@@ -3,8 +3,12 @@ errors and its warnings.
 
 Readers stream: CSV with Arrow's columnar reader (:mod:`.csv_columnar`) or row by row
 (:mod:`.csv_rows`), XLSX with openpyxl's read-only mode (:mod:`.xlsx`), so memory is bounded
-by the chunk size, not the file; JSON (:mod:`.json_array`) is parsed whole, under its own size
-limit (:mod:`.size_limits`). Every cell is read as text first (cells the source stored as
+by the chunk size, not the file; XLS and ODS (:mod:`.xls_ods`, with calamine) and JSON
+(:mod:`.json_array`) are read whole, under the size limits (:mod:`.size_limits`), each
+workbook's grid measured first (:mod:`.ole2`). What a file really is, when its name says
+otherwise (a web page saved as ``.xls``), is told from its bytes (:mod:`.sniff`); a workbook
+made from the portal's template is read by its layout (:mod:`.template`). Every cell is read
+as text first (cells the source stored as
 numbers are marked: :class:`.cells.NumberCell`), the table and its header row are found
 (:mod:`.table`) and
 mapped to the contract's columns (:mod:`.headers`), the kind and period settled
@@ -25,7 +29,14 @@ from etl.stages.s2_extract.convert import convert_chunk, to_batch
 from etl.stages.s2_extract.errors import Rejected, Unreadable
 from etl.stages.s2_extract.headers import map_header
 from etl.stages.s2_extract.size_limits import limits
-from etl.stages.s2_extract.stage import ExtractResult, extract, kind_hint, open_landed, register
+from etl.stages.s2_extract.stage import (
+    ExtractResult,
+    extract,
+    kind_hint,
+    name_of,
+    open_landed,
+    register,
+)
 from etl.stages.s2_extract.staged import StageResult, stage_file
 
 __all__ = [
@@ -38,6 +49,7 @@ __all__ = [
     "kind_hint",
     "limits",
     "map_header",
+    "name_of",
     "open_landed",
     "register",
     "stage_file",

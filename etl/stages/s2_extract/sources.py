@@ -9,7 +9,7 @@ from pathlib import Path
 Row = tuple[int, list[str | None]]
 """A row as the office numbers it in its own file, and its cells as text (None when empty)."""
 HEADER_SCAN_ROWS = 30
-"""Rows searched for the header (title rows above it are common in XLSX)."""
+"""Rows searched for the header (title rows above it are common in workbooks)."""
 
 
 @dataclass
@@ -39,6 +39,9 @@ class Source:
     notes: list[str] = field(default_factory=list)
     close: Callable[[], None] = lambda: None
     csv: CsvLayout | None = None
+    metadata: dict[str, str] | None = None
+    """The ``_metadata`` sheet of a workbook made from the portal's template (then ``sheets``
+    is its ``Data`` sheet alone); None for any other file (:mod:`.template`)."""
 
 
 def text_cells(cells: list[str]) -> list[str | None]:

@@ -14,7 +14,7 @@ import logging
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from etl.contract import FileName, kinds, parse_file_name, rules_version
 from etl.settings import get_settings
@@ -49,9 +49,22 @@ class ExtractResult:
         return {k: v for k, v in self.__dict__.items()}
 
 
+def name_of(file_name: str, any_format: bool = False) -> FileName | None:
+    """The contract's file-name rule (:func:`etl.contract.parse_file_name`); with
+    ``any_format``, whatever the extension (what a file refused for its format meant to be:
+    ``unit_ikm_2023.pdf`` still says kind and period)."""
+    name = parse_file_name(file_name)
+    path = PurePath(file_name)
+    ext = path.suffix.lower().lstrip(".")
+    if name is None and any_format:
+        stem = parse_file_name(path.stem + ".csv")
+        name = FileName(stem.jenis, stem.periode, ext) if stem else None
+    return name
+
+
 def kind_hint(file_name: str) -> FileName | None:
     """The conventional file name, parsed, when it names a known kind; else None (inferred)."""
-    name = parse_file_name(file_name)
+    name = name_of(file_name)
     return name if name and name.jenis in kinds() else None
 
 
@@ -100,7 +113,7 @@ def extract(rel_path: str, force: bool = False) -> ExtractResult:
         except Unreadable as exc:
             result = _unreadable(conn, submission_id, rel_path, str(exc))
         except Rejected as exc:
-            submission.reject(conn, submission_id, str(exc))
+            _reject(conn, submission_id, rel_path, exc)
             result = ExtractResult(submission_id, rel_path, "ditolak")
         except OSError as exc:
             if exc.errno is None:
@@ -109,6 +122,22 @@ def extract(rel_path: str, force: bool = False) -> ExtractResult:
             result = _unreadable(conn, submission_id, rel_path, reason)
         conn.commit()
     return result
+
+
+def _reject(conn, submission_id: int, rel_path: str, exc: Rejected) -> None:
+    """A rejected file, recorded with what is known of it: the kind and period its content
+    gave, else its name's (a file refused for its format, ``unit_ikm_2023.pdf``, still shows
+    in ``mart.status_pengiriman`` as a rejected kiriman of that office, not as none), the
+    template version, and the data rows counted."""
+    named = name_of(PurePath(rel_path).name, any_format=True)
+    if named is not None and named.jenis not in kinds():
+        named = None
+    jenis = exc.jenis or (named.jenis if named else None)
+    periode = exc.periode or (named.periode if named and named.jenis == jenis else None)
+    known = {"jenis": jenis, "periode": periode, "versi_templat": exc.versi_templat}
+    if any(known.values()):
+        submission.update(conn, submission_id, **{k: v for k, v in known.items() if v})
+    submission.reject(conn, submission_id, str(exc), jumlah_baris=exc.jumlah_baris)
 
 
 def _unreadable(conn, submission_id: int, rel_path: str, reason: str) -> ExtractResult:
@@ -139,7 +168,7 @@ def _extract(
     path = open_landed(landing_dir, rel_path)
     size = path.stat().st_size
     sha = submission.sha256_of(path)
-    name = parse_file_name(path.name)
+    name = name_of(path.name)
     kind = kinds().get(name.jenis) if name else None
     version = rules_version(kind)
     previous = conn.execute(
@@ -165,6 +194,7 @@ def _extract(
         periode=name.periode if kind and name else None,
         status="diproses",
         versi_aturan=version,
+        versi_templat=None,
         galat_sistem=False,
     )
     parquet_path, errors_path, warnings_path = staged_paths(submission_id)
@@ -175,6 +205,7 @@ def _extract(
         errors_path,
         warnings_path,
         reference_dir=get_settings().reference_dir,
+        kantor=submission.parts_of(rel_path)[1] or None,
     )
     submission.update(
         conn,
@@ -183,6 +214,7 @@ def _extract(
         periode=staged.periode,
         jumlah_baris=staged.jumlah_baris,
         catatan=staged.notes,
+        versi_templat=staged.versi_templat,
     )
     return ExtractResult(
         submission_id,

@@ -79,14 +79,17 @@ def _scan(sheet: Sheet, candidates: list[Kind]) -> Table | None:
     filled = [(i, n, c) for i, (n, c) in enumerate(buffer) if not is_empty(c)]
     if not filled:
         return None
-    chosen = next(
-        (
-            (i, n, c, kind)
-            for i, n, c in filled[:HEADER_SCAN_ROWS]
-            if (kind := _header_kind(c, candidates))
-        ),
-        None,
-    )
+    chosen = None
+    for i, n, c in filled[:HEADER_SCAN_ROWS]:
+        try:
+            kind = _header_kind(c, candidates)
+        except Rejected as exc:  # a tie: the rows below this header are counted for the record
+            rest = itertools.chain(buffer[i + 1 :], sheet.rows)
+            exc.header_table = Table(None, c, n, [], rest, sheet.name, (0.0, 0))
+            raise
+        if kind:
+            chosen = (i, n, c, kind)
+            break
     if chosen is None:  # no header found: the first row, so the rejection names what is missing
         i, n, cells = filled[0]
         kind = candidates[0] if len(candidates) == 1 else None
@@ -117,10 +120,12 @@ def locate_table(source: Source, candidates: list[Kind]) -> Table:
         raise Rejected("berkas kosong: tidak ada baris judul kolom maupun data")
     best = max(tables, key=lambda t: t.fit)
     if best.kind is None:
-        raise Rejected(
+        exc = Rejected(
             f"nama berkas tidak sesuai pola {POLA_NAMA}, dan jenisnya tidak dapat dikenali dari "
             "judul kolom; gunakan judul kolom templat"
         )
+        exc.header_table = best
+        raise exc
     alike = [  # sheets with a real header of this kind (fit -1 means no header was found)
         t.sheet
         for t in tables
