@@ -449,3 +449,49 @@ def test_accounts_are_made_from_the_command_line(portal):  # noqa: F811
             "select hash_sandi from portal.pengguna where nama_pengguna = 'petugas.baru'"
         ).fetchone()
     assert stored.startswith("$argon2id$") and "Sandi-Baru-123" not in stored
+
+
+def _checked(c: TestClient, name: str, data: bytes) -> str:
+    r = upload(c, name, data)
+    assert r.status_code == 303, r.text
+    return c.get(r.headers["location"]).text
+
+
+def _problems(page: str) -> set[tuple[str, str]]:
+    table = page.split('<table class="masalah">', 1)[1].split("</table>", 1)[0]
+    cells = [[c.split(">", 1)[1] for c in row.split("<td")[1:3]] for row in table.split("<tr>")[2:]]
+    return {(r[0].removesuffix("</td>"), r[1].removesuffix("</td>")) for r in cells}
+
+
+def test_xls_and_ods_uploads_are_checked_as_their_xlsx_twin(portal, tmp_path):  # noqa: F811
+    from tests.support import spreadsheet_twins as twins
+
+    c = login("bogor")
+    pages = {
+        "xlsx": _checked(
+            c,
+            "unit_ikm_2023.xlsx",
+            twins.write_xlsx(tmp_path / "a.xlsx", twins.register_sheets()).read_bytes(),
+        ),
+        "ods": _checked(
+            c,
+            "unit_ikm_2023.ods",
+            twins.write_ods(tmp_path / "a.ods", twins.register_sheets()).read_bytes(),
+        ),
+        "xls": _checked(c, "unit_ikm_2023.xls", (twins.FORMATS / "unit_ikm_2023.xls").read_bytes()),
+    }
+    expected = {(str(row), column) for row, column in twins.BAD_CELLS}
+    for ext, page in pages.items():
+        assert "DITERIMA SEBAGIAN" in page, ext
+        assert _problems(page) == expected, ext
+
+
+def test_an_html_page_saved_as_xls_is_explained_and_cannot_be_sent(portal):  # noqa: F811
+    c = login("bogor")
+    page = _checked(
+        c,
+        "unit_ikm_2023.xls",
+        b"<html><body><table><tr><td>NIB</td></tr><tr><td>1</td></tr></table></body></html>",
+    )
+    assert "DITOLAK" in page and "halaman web (HTML)" in page and ".xlsx" in page
+    assert "/kirim" not in page

@@ -2,7 +2,7 @@
 
 Offices of the samples: Kota Surabaya (3578) and its province Jawa Timur (35); another
 kab/kota of that province (Kota Malang, 3573) and of another province (Kota Semarang, 3372);
-the Jawa Barat province office (32); the ministry.
+the Jawa Barat province office (32) and its Kabupaten Bogor (3201); the ministry.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ ACCOUNTS = {
     "semarang": "3372",
     "jatim": "35",
     "jabar": "32",
+    "bogor": "3201",
     "pusat": None,
 }
 SECRET = "rahasia-sesi-portal-uji-0123456789abcdef"
