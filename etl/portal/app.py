@@ -161,9 +161,14 @@ async def status_page(request: Request, account: Account) -> Response:
                 "office_name": status.office_name(conn, office),
                 "offices": status.visible_offices(conn, account),
                 "expected": status.expected(conn, office) if office else [],
-                "rates": status.rates(conn, account),
                 "uploads": status.uploads(conn, account),
-            }
+            } | dict(
+                zip(
+                    ("rates", "rates_below", "chosen"),
+                    status.rates(conn, account, request.query_params.get("rincian")),
+                    strict=True,
+                )
+            )
 
     return page(request, "status.html", {"account": account, **await run_in_threadpool(read)})
 

@@ -70,26 +70,47 @@ def expected(conn: psycopg.Connection, kode_wilayah: str) -> list[dict[str, Any]
     )
 
 
-def rates(conn: psycopg.Connection, account: Account) -> list[dict[str, Any]]:
-    """Reporting rates below the account: a province's kab/kota and itself; the ministry's
-    provinces and the nation. A kab/kota office has none to see."""
+RATE_COLUMNS = (
+    "jenis, periode, tingkat, kode_wilayah, nama_wilayah, tenggat, laporan_diharapkan, "
+    "laporan_diterima, laporan_tepat_waktu, laporan_terlambat, laporan_ditolak, belum_dikirim, "
+    "persen_pelaporan"
+)
+
+
+def rates(
+    conn: psycopg.Connection, account: Account, chosen: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
+    """Reporting rates below the account: a summary per kind and period (a province: its own
+    roll-up; the ministry: the nation's), and for one of them (``chosen``, ``jenis/periode``;
+    the newest by default) the rows below (a province: each of its offices; the ministry: each
+    province). A kab/kota office has none to see."""
     if account.kode_wilayah is None:
-        where, params = "tingkat in ('provinsi', 'nasional')", ()
+        summary = "tingkat = 'nasional'", ()
+        detail = "tingkat = 'provinsi'", ()
     elif account.tingkat == "provinsi":
-        where, params = (
-            "kode_provinsi = %s and tingkat in ('kantor', 'provinsi')",
-            (account.kode_wilayah,),
-        )
+        summary = "tingkat = 'provinsi' and kode_wilayah = %s", (account.kode_wilayah,)
+        detail = "tingkat = 'kantor' and kode_provinsi = %s", (account.kode_wilayah,)
     else:
-        return []
-    return _rows(
+        return [], [], None
+    rows = _rows(
         conn,
-        "select jenis, periode, tingkat, kode_wilayah, nama_wilayah, tenggat, "
-        "laporan_diharapkan, laporan_diterima, laporan_tepat_waktu, laporan_terlambat, "
-        "laporan_ditolak, belum_dikirim, persen_pelaporan from mart.tingkat_pelaporan "
-        f"where {where} order by periode desc, jenis, tingkat desc, kode_wilayah",
-        params,
+        f"select {RATE_COLUMNS} from mart.tingkat_pelaporan where {summary[0]} "
+        "order by periode desc, jenis",
+        summary[1],
     )
+    keys = [f"{r['jenis']}/{r['periode']}" for r in rows]
+    if chosen not in keys:
+        chosen = keys[0] if keys else None
+    if chosen is None:
+        return rows, [], None
+    jenis, periode = chosen.split("/", 1)
+    below = _rows(
+        conn,
+        f"select {RATE_COLUMNS} from mart.tingkat_pelaporan where {detail[0]} "
+        "and jenis = %s and periode = %s order by kode_wilayah",
+        (*detail[1], jenis, periode),
+    )
+    return rows, below, chosen
 
 
 def history(conn: psycopg.Connection, kode_wilayah: str) -> list[dict[str, Any]]:
