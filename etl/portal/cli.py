@@ -12,11 +12,14 @@ from etl.settings import get_settings
 def serve(host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
+    from etl.portal import uploads
     from etl.portal.app import create_app
-    from etl.warehouse import migrations
+    from etl.warehouse import connect, migrations
 
     settings = get_settings()
     migrations.prepare()
+    with connect() as conn:
+        uploads.forget_stale(conn)
     logging.getLogger("etl").setLevel(logging.INFO)
     print(
         f"Portal Kantor: http://{host or settings.portal_host}:{port or settings.portal_port} "

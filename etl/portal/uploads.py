@@ -193,6 +193,8 @@ def send(conn: psycopg.Connection, account: Account, upload: Upload) -> str:
     if upload.hasil.get("status_nanti") == "ditolak":
         raise Refused("Berkas ini akan ditolak seluruhnya; perbaiki dulu, lalu unggah ulang.", 409)
     kept = _kept_file(upload)
+    if not kept.exists():
+        raise Refused("Berkas unggahan ini sudah dihapus (lebih dari 7 hari); unggah ulang.", 410)
     if hashlib.sha256(kept.read_bytes()).hexdigest() != upload.sha256:
         raise Refused("Berkas yang disimpan berubah sejak diperiksa; unggah ulang.", 409)
     landing = get_settings().landing_dir
@@ -229,3 +231,24 @@ def send(conn: psycopg.Connection, account: Account, upload: Upload) -> str:
     shutil.rmtree(_folder(upload.unggahan_id), ignore_errors=True)
     log.info("unggahan %s dikirim oleh %s: %s", upload.unggahan_id, account.nama_pengguna, rel)
     return rel
+
+
+KEEP_UNSENT = dt.timedelta(days=7)
+"""How long an upload that was checked but never sent keeps its bytes (its result stays)."""
+
+
+def forget_stale(conn: psycopg.Connection, keep: dt.timedelta = KEEP_UNSENT) -> int:
+    """Delete the kept bytes of uploads never sent within ``keep``; return how many. The
+    records stay (who uploaded what, and its check); only the file goes."""
+    rows = conn.execute(
+        "select unggahan_id from portal.unggahan where status <> 'dikirim' "
+        "and diunggah_pada < now() - %s",
+        (keep,),
+    ).fetchall()
+    gone = 0
+    for (unggahan_id,) in rows:
+        folder = _folder(unggahan_id)
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            gone += 1
+    return gone

@@ -495,3 +495,26 @@ def test_an_html_page_saved_as_xls_is_explained_and_cannot_be_sent(portal):  # n
     )
     assert "DITOLAK" in page and "halaman web (HTML)" in page and ".xlsx" in page
     assert "/kirim" not in page
+
+
+def test_an_upload_never_sent_loses_its_bytes_after_a_week(portal):  # noqa: F811
+    from etl.portal import uploads
+
+    c = login("surabaya")
+    old = upload(c, "unit_ikm_2024_lama.xlsx", unit_ikm_workbook(SURABAYA_ROWS, HEADER))
+    new = upload(c, "unit_ikm_2024_baru.xlsx", unit_ikm_workbook(SURABAYA_ROWS, HEADER))
+    old_id, new_id = (uuid.UUID(r.headers["location"].rsplit("/", 1)[1]) for r in (old, new))
+    with connect() as conn:
+        conn.execute(
+            "update portal.unggahan set diunggah_pada = now() - interval '8 days' "
+            "where unggahan_id = %s",
+            (old_id,),
+        )
+        conn.commit()
+        assert uploads.forget_stale(conn) >= 1
+    assert not (portal.folder / str(old_id)).exists()
+    assert (portal.folder / str(new_id)).exists()
+    page = c.get(f"/unggahan/{old_id}")
+    assert page.status_code == 200  # its check is still shown
+    sent = c.post(f"/unggahan/{old_id}/kirim", data={"csrf": csrf_of(page.text)})
+    assert sent.status_code == 410 and "unggah ulang" in sent.text
