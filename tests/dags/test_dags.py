@@ -154,3 +154,25 @@ def test_a_file_whose_extract_crashes_does_not_stop_the_others(
         (broken,),
     )
     assert flagged == 1
+
+
+def test_an_arrival_day_before_2024_is_processed_like_any_other(airflow_home, warehouse):
+    """Files that arrived in 2023 (a backfill of older partitions): the run makes every task and
+    processes them, rather than succeeding with no task at all."""
+    import shutil
+
+    from airflow.utils.state import DagRunState
+
+    from etl.settings import get_settings
+
+    landing = get_settings().landing_dir
+    old, day = dt.date(2024, 3, 4), dt.date(2023, 3, 6)
+    shutil.move(landing / old.isoformat(), landing / day.isoformat())
+    dag = dagbag().get_dag("ikm_ingest_nightly")
+    run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="Asia/Jakarta"))
+    assert run.state == DagRunState.SUCCESS
+    tasks = {ti.task_id for ti in run.get_task_instances()}
+    assert {"prepare", "discover", "extract", "validate", "load", "publish"} <= tasks
+    found = query(warehouse, "select path, status from audit.submission")
+    assert found and all(path.startswith("2023-03-06/") for path, _ in found)
+    assert {status for _, status in found} <= {"diterima", "diterima_sebagian", "ditolak"}
