@@ -27,6 +27,7 @@ Numbers that the source stored as numbers are read exactly, without rule 4.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,24 @@ def number_cell(value: int | float, scientific: bool = False) -> NumberCell:
     else:
         text = repr(value) if isinstance(value, float) else str(value)
     return ScientificCell(text) if scientific else NumberCell(text)
+
+
+def workbook_cell(value: object, scientific: bool = False) -> str | None:
+    """A workbook cell's typed value (openpyxl's or calamine's) as text: booleans ya/tidak,
+    dates ISO, numbers as :class:`NumberCell` (``scientific``: shown in exponent form)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        return number_cell(value, scientific)
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ in scientific notation reads as the number it holds (XLSX reports it: :mod:`.xls
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -24,7 +22,7 @@ from typing import IO
 
 from etl.contract import Kind
 from etl.stages.s2_extract import ole2
-from etl.stages.s2_extract.cells import number_cell
+from etl.stages.s2_extract.cells import workbook_cell
 from etl.stages.s2_extract.errors import Rejected, library_guard
 from etl.stages.s2_extract.size_limits import CORRUPT, check_zip, limits
 from etl.stages.s2_extract.sources import Row, Sheet, Source
@@ -58,20 +56,11 @@ def _check_grid(sheet: str | None, rows: int, cols: int) -> None:
 
 
 def _cell(value: object) -> str | None:
-    """A calamine value as text, as :func:`.xlsx._xlsx_cell` makes an openpyxl one."""
+    """A calamine value as text, as :func:`.xlsx._xlsx_cell` makes an openpyxl one (calamine
+    gives no number formats, so no number is marked as shown in exponent form)."""
     if isinstance(value, str):
         return value or None
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        return number_cell(value)
-    return None if value is None else str(value)
+    return workbook_cell(value)
 
 
 # -- the grids sheets span, measured before calamine builds them --------------------------------

@@ -14,13 +14,11 @@ each sheet whole in memory (177 MiB for that file, growing with it, against open
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Iterator
 from pathlib import Path
 
 from etl.contract import Kind
-from etl.stages.s2_extract.cells import number_cell
+from etl.stages.s2_extract.cells import workbook_cell
 from etl.stages.s2_extract.errors import Rejected, library_guard
 from etl.stages.s2_extract.size_limits import CORRUPT, check_zip
 from etl.stages.s2_extract.sources import Row, Sheet, Source
@@ -28,22 +26,11 @@ from etl.stages.s2_extract.template import template_sheets
 
 
 def _xlsx_cell(cell: object) -> str | None:
-    """An openpyxl read-only cell as text; numbers become :class:`NumberCell`."""
+    """An openpyxl read-only cell as text; numbers become :class:`NumberCell`, marked when
+    their number format shows them in exponent form."""
     value = getattr(cell, "value", None)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        fmt = str(getattr(cell, "number_format", "") or "").upper()
-        return number_cell(value, scientific="E+" in fmt or "E-" in fmt)
-    return str(value)
+    fmt = str(getattr(cell, "number_format", "") or "").upper() if value is not None else ""
+    return workbook_cell(value, scientific="E+" in fmt or "E-" in fmt)
 
 
 def read_xlsx(path: Path, candidates: list[Kind]) -> Source:
