@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
-from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg.rows import class_row
@@ -34,19 +33,16 @@ from etl.portal.accounts import Account
 from etl.portal.security import Refused, check_content, check_file_name
 from etl.settings import get_settings
 from etl.warehouse import connect
+from etl.warehouse.reference import today
+
+__all__ = ["Upload", "forget_stale", "get", "receive", "send", "today", "wait"]
 
 log = logging.getLogger(__name__)
-JAKARTA = ZoneInfo("Asia/Jakarta")
 CELL_LIMIT = 5000
 """Flagged cells kept per upload for its page; the count is always whole."""
 TEMPORARY = ".portal-sementara"
 _checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="portal-periksa")
 _running: dict[uuid.UUID, threading.Event] = {}
-
-
-def today() -> dt.date:
-    """The arrival day an upload sent now lands under: the date in Jakarta."""
-    return dt.datetime.now(JAKARTA).date()
 
 
 @dataclass
