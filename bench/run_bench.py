@@ -58,6 +58,15 @@ def bench_database(name: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def settle_server() -> None:
+    """A checkpoint before each measured phase, so that no phase pays for the dirty pages of
+    the one before it (they would be written during its time otherwise)."""
+    from etl import warehouse
+
+    with warehouse.connect(autocommit=True) as conn:
+        conn.execute("checkpoint")
+
+
 def landing_for(fraction: float) -> Path:
     """The national set for ``fraction``, generated once and kept under the state folder."""
     from etl.generators import national
@@ -159,6 +168,46 @@ def mart_query_seconds(conn) -> dict[str, dict[str, float]]:
 
 
 MILLION = 1_000_000
+AIRFLOW = os.environ.get("BENCH_AIRFLOW", "1") != "0"
+"""Also run each fraction's night through Airflow's scheduler (``BENCH_AIRFLOW=0`` skips)."""
+
+
+def night_through_airflow(fraction: float, landing: Path) -> dict:
+    """The same day through the project's Airflow services into a fresh, migrated warehouse."""
+    import airflow_night
+    from sqlalchemy.engine import make_url
+
+    from etl.warehouse import migrations
+
+    tag = str(fraction).replace(".", "_")
+    warehouse_url = bench_database(f"ikm_bench_{tag}_airflow")
+    metadata = make_url(bench_database("ikm_bench_airflow_meta")).set(
+        drivername="postgresql+psycopg2"
+    )
+    saved = os.environ["WAREHOUSE_URL"]
+    os.environ["WAREHOUSE_URL"] = warehouse_url
+    try:
+        migrations.prepare()
+        settle_server()
+    finally:
+        os.environ["WAREHOUSE_URL"] = saved
+    night = airflow_night.measure(
+        DAY,
+        landing,
+        warehouse_url,
+        metadata.render_as_string(hide_password=False),
+        get_settings().state_dir / "bench" / "airflow",
+    )
+    import psycopg
+
+    from etl import warehouse
+
+    with psycopg.connect(warehouse.libpq_dsn(make_url(warehouse_url))) as conn:
+        units, workers = conn.execute(
+            "select sum(jumlah_unit), sum(tenaga_kerja) from mart.ikm_per_wilayah"
+        ).fetchone()
+    night |= {"unit_di_mart": int(units or 0), "tenaga_kerja_ikm_di_mart": int(workers or 0)}
+    return night
 
 
 STAGE_WITH_PEAK = """
@@ -247,9 +296,13 @@ def main() -> int:
         from etl.warehouse import migrations
 
         migrations.prepare()
+        settle_server()
         copy_seconds, rows = raw_copy(landing)
+        settle_server()
         first = run_pipeline(landing)
+        settle_server()
         again = run_pipeline(landing)
+        night = night_through_airflow(fraction, landing) if AIRFLOW else None
         from etl import warehouse
 
         with warehouse.connect() as conn:
@@ -278,6 +331,10 @@ def main() -> int:
             "rasio_terhadap_copy": {k: v / copy_seconds for k, v in first.items()},
             "rasio_ulang_terhadap_pertama": again["total"] / first["total"],
         }
+        if night is not None:
+            night["rasio_terhadap_dalam_proses"] = night["dinding_malam_detik"] / first["total"]
+            night["rasio_terhadap_copy"] = night["dinding_malam_detik"] / copy_seconds
+            entry["airflow"] = night
         results["pecahan"].append(entry)
         print(
             f"\nfraction {fraction:g}: {rows:,} unit rows; raw COPY {copy_seconds:.1f} s "
@@ -298,6 +355,17 @@ def main() -> int:
             f"  unchanged re-run {again['total']:.1f} s "
             f"({entry['rasio_ulang_terhadap_pertama']:.1%} of the first)"
         )
+        if night is not None:
+            print(
+                f"  through Airflow (LocalExecutor, REST trigger): {night['status_ingest']}, "
+                f"{night['dinding_ingest_detik']:.1f} s to the end of ikm_ingest_nightly, "
+                f"{night['dinding_malam_detik']:.1f} s with ikm_publish "
+                f"({night['rasio_terhadap_dalam_proses']:.2f}x in-process, "
+                f"{night['rasio_terhadap_copy']:.1f}x COPY); "
+                f"{night['jumlah_task_instance']} task instances, "
+                f"{night['jumlah_durasi_task_detik']:.1f} s of task time; "
+                f"largest task process {night['rss_puncak_task_mib']:.0f} MiB"
+            )
         for name, t in bi_query.items():
             print(
                 f"  BI query on mart.{name}: {t['materialized']:.3f} s materialized, "

@@ -26,8 +26,13 @@ Asia/Jakarta): the run at 01:00 on D+1 processes the files that arrived on D.
 The tasks are the steps of `etl.flow` (`etl.flow.STEPS`), in its order, one function each:
 
 1. **prepare**: migrations, BI views, reference lists (cheap when nothing changed).
-2. **discover**: every landed file of the day (links are recorded as rejected).
-3. **extract** (mapped, one per file): read the file as the office sent it into typed Parquet.
+2. **discover**: every landed file of the day (links are recorded as rejected), in batches of
+   about `IKM_EKSTRAK_BATCH_MB` (256) MiB, at least `IKM_EKSTRAK_PARALEL` (4) of them: the
+   number of extract tasks grows with the data, not with the number of files.
+3. **extract** (mapped, one per batch): read each file as the office sent it into typed
+   Parquet. A file that crashes never stops the others of its batch; the task then fails
+   naming it (its label in the grid shows `GAGAL <file>`, its log the traceback), and a retry
+   redoes only the files that failed.
 4. **validate**: Great Expectations, one suite run per kind and period over a staging table
    holding all of that batch's files; quarantine and status stay per file.
 5. **load** (pool `ikm_gudang`): each accepted file in its own transaction. A bad file is
@@ -103,14 +108,14 @@ def _arrival_date() -> str:
     return arrival_date(get_current_context().get("logical_date")).isoformat()
 
 
-def _retry_only_transient(step, *args):
+def _retry_only_transient(step, *args, **kwargs):
     """Run an etl step; a failure that a retry cannot fix fails the task at once."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from etl.warehouse.errors import is_transient
 
     try:
-        return step(*args)
+        return step(*args, **kwargs)
     except Exception as exc:
         if is_transient(exc):
             raise
@@ -148,18 +153,29 @@ def ikm_ingest_nightly():
         return _retry_only_transient(flow.prepare)
 
     @task
-    def discover() -> list[str]:
+    def discover() -> list[list[str]]:
         import datetime as dt
 
         from etl import flow
 
-        return _retry_only_transient(flow.discover, dt.date.fromisoformat(_arrival_date()))
+        tanggal = dt.date.fromisoformat(_arrival_date())
+        return _retry_only_transient(flow.discover_batches, tanggal)
 
-    @task
-    def extract(path: str) -> dict:
+    @task(map_index_template="{{ berkas_batch }}")
+    def extract(paths: list[str]) -> dict:
+        """One batch of files; a retry redoes only those that failed (the others are staged)."""
         from etl import flow
 
-        return _retry_only_transient(flow.extract_file, path).as_xcom()
+        context = get_current_context()
+        context["berkas_batch"] = flow.batch_label(paths)
+        try:
+            return _retry_only_transient(
+                flow.extract_batch, paths, resume=context["ti"].try_number > 1
+            )
+        except Exception as exc:
+            failed = getattr(exc.__cause__, "failures", None) or getattr(exc, "failures", {})
+            context["berkas_batch"] = flow.batch_label(paths, failed)
+            raise
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def validate() -> list[dict]:
@@ -202,12 +218,13 @@ def ikm_ingest_nightly():
         return flow.check_day(dt.date.fromisoformat(_arrival_date()))
 
     @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[GUDANG])
-    def announce(files: list[str], extracted: list[dict]) -> dict:
+    def announce(batches: list[list[str]], extracted: list[dict]) -> dict:
         """Announce a changed warehouse; skipped (no event) when every file was unchanged."""
         from airflow.sdk.exceptions import AirflowSkipException
 
-        skipped = sum(1 for e in extracted if e and e.get("status") == "dilewati")
-        changed = len(files) - skipped  # a crashed extract counts: publish rejected it
+        skipped = sum((e or {}).get("dilewati", 0) for e in extracted)
+        # a file of a failed batch counts as changed: publish rejected it
+        changed = sum(len(b) for b in batches) - skipped
         if not changed:
             raise AirflowSkipException("tidak ada berkas yang berubah; mart tidak perlu disegarkan")
         get_current_context()["outlet_events"][GUDANG].extra = {
@@ -216,13 +233,13 @@ def ikm_ingest_nightly():
         }
         return {"berkas_diproses": changed}
 
-    files = discover()
-    prepare() >> files
+    batches = discover()
+    prepare() >> batches
     validated = validate()
-    extracted = extract.expand(path=files)
+    extracted = extract.expand(paths=batches)
     extracted >> validated
     published = publish()
-    load(validated) >> published >> [check(), announce(files, extracted)]
+    load(validated) >> published >> [check(), announce(batches, extracted)]
 
 
 ikm_ingest_nightly()

@@ -15,14 +15,18 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
+import heapq
 import json
 import logging
+import math
+import os
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from etl.settings import get_settings
 from etl.stages import s1_landing, s2_extract, s3_validate, s4_load, s5_publish
-from etl.warehouse import connect, migrations, scopes
+from etl.warehouse import connect, migrations, scopes, submission
 from etl.warehouse.day_lock import day_lock
 from etl.warehouse.errors import is_transient
 from etl.warehouse.staging import staged_paths
@@ -71,10 +75,116 @@ def discover(tanggal: dt.date) -> list[str]:
     return s1_landing.discover(tanggal)
 
 
+def batches_of(sizes: dict[str, int], batch_bytes: int, fewest: int) -> list[list[str]]:
+    """The files split into batches of about ``batch_bytes`` each, balanced by bytes.
+
+    At least ``fewest`` batches when there are that many files (every executor slot works), and
+    otherwise as many as the bytes need: the number of extract tasks grows with the data, not
+    with the number of files. Largest file first into the lightest batch; each batch in path
+    order, the batches in the order of their first path, so a day always batches the same way.
+    """
+    if not sizes:
+        return []
+    wanted = max(fewest, math.ceil(sum(sizes.values()) / max(batch_bytes, 1)))
+    bins = [(0, i, []) for i in range(min(len(sizes), wanted))]
+    for path in sorted(sizes, key=lambda p: (-sizes[p], p)):
+        weight, i, paths = heapq.heappop(bins)
+        paths.append(path)
+        heapq.heappush(bins, (weight + sizes[path], i, paths))
+    return sorted(sorted(paths) for _, _, paths in bins)
+
+
+def discover_batches(tanggal: dt.date) -> list[list[str]]:
+    """Stage 1, as the nightly DAG maps it: the day's landed files in batches for extract
+    (``IKM_EKSTRAK_BATCH_MB``, at least ``IKM_EKSTRAK_PARALEL`` batches)."""
+    settings = get_settings()
+    files = discover(tanggal)
+    return batches_of(
+        {rel: _size(settings.landing_dir / rel) for rel in files},
+        int(settings.ekstrak_batch_mb * 2**20),
+        settings.ekstrak_paralel,
+    )
+
+
+def _size(path: os.PathLike) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0  # gone since it was listed: extract records why
+
+
 def extract_file(rel_path: str, force: bool = False) -> s2_extract.ExtractResult:
     """Stage 2 for one file, under its day's shared lock (see :func:`etl.warehouse.day_lock`)."""
     with day_lock(parts_of(rel_path)[0], shared=True):
         return s2_extract.extract(rel_path, force)
+
+
+class ExtractFailed(RuntimeError):
+    """Files of a batch whose extract raised (a bug or the warehouse away, not a bad file: a
+    bad file is rejected with its reason). The batch's other files were extracted."""
+
+    def __init__(self, failures: dict[str, BaseException], of: int):
+        self.failures = failures
+        self.transient = any(is_transient(e) for e in failures.values())
+        """A warehouse hiccup among them: a retry (which redoes only these files) may succeed."""
+        listed = "; ".join(f"{p}: {type(e).__name__}: {e}" for p, e in failures.items())
+        super().__init__(f"{len(failures)} dari {of} berkas gagal diekstrak: {listed}")
+
+
+def extract_batch(
+    rel_paths: list[str], *, force: bool = False, resume: bool = False
+) -> dict[str, Any]:
+    """Stage 2 for a batch of files, one after another: a file that fails never stops the
+    others. Raises :class:`ExtractFailed` naming every file that failed, after the rest.
+
+    ``resume`` (a retry of the batch) skips the files an earlier try already staged, so the
+    retry redoes only what failed. Returns counts by status (the XCom of a mapped task).
+    """
+    counts = {"berkas": len(rel_paths)}
+    failures: dict[str, BaseException] = {}
+    days = sorted({parts_of(rel)[0] for rel in rel_paths})
+    with contextlib.ExitStack() as locks:
+        for day in days:  # one day in a night's batch: one shared lock for all its files
+            locks.enter_context(day_lock(day, shared=True))
+        for rel in rel_paths:
+            if resume and _still_staged(rel):
+                status = "sudah_diekstrak"
+            else:
+                try:
+                    status = s2_extract.extract(rel, force).status
+                except Exception as exc:
+                    log.exception("GAGAL mengekstrak %s", rel)
+                    failures[rel] = exc
+                    continue
+            counts[status] = counts.get(status, 0) + 1
+    if failures:
+        raise ExtractFailed(failures, len(rel_paths))
+    return counts
+
+
+def _still_staged(rel_path: str) -> bool:
+    """Whether an earlier try of this run staged the file as it is now (same bytes): its row
+    waits for validation and its Parquet is there."""
+    with connect() as conn:
+        row = conn.execute(
+            "select submission_id, sha256 from audit.submission where path = %s "
+            "and status = 'diproses' and jumlah_baris is not null",
+            (rel_path,),
+        ).fetchone()
+    if row is None or not staged_paths(row[0])[0].is_file():
+        return False
+    return row[1] == submission.sha256_of(get_settings().landing_dir / rel_path)
+
+
+def batch_label(rel_paths: list[str], failed: Iterable[str] = ()) -> str:
+    """What the UI shows for a mapped extract: its files, and those that failed."""
+    failed = sorted(failed)
+    if failed:
+        more = f" +{len(failed) - 1}" if len(failed) > 1 else ""
+        return f"GAGAL {failed[0]}{more} ({len(failed)}/{len(rel_paths)} berkas)"
+    if len(rel_paths) == 1:
+        return rel_paths[0]
+    return f"{rel_paths[0]} … {rel_paths[-1]} ({len(rel_paths)} berkas)"
 
 
 def staged_for_day(tanggal: dt.date) -> list[int]:

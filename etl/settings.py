@@ -102,6 +102,18 @@ class Settings:
         "three retries)",
         "`20`",
     )
+    ekstrak_batch_mb: float = _var(
+        "IKM_EKSTRAK_BATCH_MB",
+        "bytes of landed files one mapped extract task of the nightly DAG takes, in MiB: the "
+        "number of extract tasks grows with the data, not with the number of files",
+        "`256`",
+    )
+    ekstrak_paralel: int = _var(
+        "IKM_EKSTRAK_PARALEL",
+        "fewest extract tasks a day's files are split into (when there are that many files), "
+        "so that every executor slot works",
+        "`4`",
+    )
     slot_gudang: int = _var(
         "IKM_SLOT_GUDANG",
         "slots of the Airflow pool `ikm_gudang`: tasks that write the warehouse at once",
@@ -259,6 +271,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             if name.startswith(DEADLINE_PREFIX) and value.strip()
         },
         jeda_ulang_detik=_number(env, "IKM_JEDA_ULANG_DETIK", 20.0, float),
+        ekstrak_batch_mb=max(0.001, _number(env, "IKM_EKSTRAK_BATCH_MB", 256.0, float)),
+        ekstrak_paralel=max(1, _number(env, "IKM_EKSTRAK_PARALEL", 4, int)),
         slot_gudang=_number(env, "IKM_SLOT_GUDANG", 1, int),
         celery_broker=_text(env, "IKM_CELERY_BROKER", "redis://127.0.0.1:6379/0"),
         airflow_user=_text(env, "IKM_AIRFLOW_USER", "admin"),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 def is_transient(exc: BaseException) -> bool:
-    """A connection or server hiccup that a retry after a pause may not meet again."""
+    """A connection or server hiccup that a retry after a pause may not meet again (or an
+    error that says it stands for only such hiccups: ``exc.transient is True``)."""
+    if getattr(exc, "transient", None) is True:
+        return True
     import psycopg
     import sqlalchemy.exc
 

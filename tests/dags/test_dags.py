@@ -15,6 +15,7 @@ from tests.conftest import query
 pytestmark = pytest.mark.dags
 
 DAGS_DIR = PROJECT_ROOT / "dags"
+DAY_PREFIX = "2024-03-04/"
 
 
 def dagbag():
@@ -81,9 +82,12 @@ def test_the_nightly_s_tasks_are_the_flow_s_steps_in_order(airflow_home):
         assert before in dag.get_task(after).get_flat_relative_ids(upstream=True), (before, after)
 
 
-def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample_manifest):
+def test_one_sample_day_end_to_end_with_dag_test(
+    airflow_home, warehouse, sample_manifest, monkeypatch
+):
     from airflow.utils.state import DagRunState
 
+    monkeypatch.setenv("IKM_EKSTRAK_PARALEL", "2")  # the day's three small files: two tasks
     dag = dagbag().get_dag("ikm_ingest_nightly")
     day = dt.date(2024, 3, 4)
     run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="Asia/Jakarta"))
@@ -106,9 +110,15 @@ def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample
         warehouse, "select count(*) from audit.proses_hari where tanggal_tiba = %s", (day,)
     )[0]
     assert runs == 1
-    ti_states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
-    extracts = [k for k in ti_states if k[0] == "extract"]
-    assert len(extracts) == len(expected)  # one mapped extract per landed file
+    tis = run.get_task_instances()
+    ti_states = {(ti.task_id, ti.map_index): ti.state for ti in tis}
+    extracts = [ti for ti in tis if ti.task_id == "extract"]
+    # a few small files: as many mapped extracts as IKM_EKSTRAK_PARALEL, not one per file
+    assert len(expected) == 3 and len(extracts) == 2
+    batches = next(ti for ti in tis if ti.task_id == "discover").xcom_pull(task_ids="discover")
+    assert sorted(p for b in batches for p in b) == sorted(expected)  # each file in one batch
+    labels = sorted(ti.rendered_map_index for ti in extracts)
+    assert all(label and label.startswith(DAY_PREFIX) for label in labels), labels
     assert all(str(s) == "success" for s in ti_states.values())
     assert isinstance(Path(airflow_home), Path)
 
@@ -116,9 +126,10 @@ def test_one_sample_day_end_to_end_with_dag_test(airflow_home, warehouse, sample
 def test_a_file_whose_extract_crashes_does_not_stop_the_others(
     airflow_home, warehouse, sample_manifest, monkeypatch
 ):
-    """One mapped extract fails (a bug, not a bad file): validation and loading of the day's
-    other files go on, the broken file ends 'ditolak' flagged as a system error, and the run
-    shows red so that someone looks."""
+    """One file's extract fails (a bug, not a bad file): the other files of its batch and of
+    the day are validated and loaded, the batch's task is red and its label in the grid names
+    the file, the broken file ends 'ditolak' flagged as a system error, and the run shows red
+    so that someone looks."""
     from airflow.utils.state import DagRunState
 
     from etl.stages.s2_extract import stage as extract
@@ -140,7 +151,13 @@ def test_a_file_whose_extract_crashes_does_not_stop_the_others(
     states = {}
     for ti in run.get_task_instances():
         states.setdefault(ti.task_id, set()).add(str(ti.state))
-    assert states["extract"] == {"success", "failed"}
+    assert "failed" in states["extract"]
+    (red,) = [
+        ti
+        for ti in run.get_task_instances()
+        if str(ti.state) == "failed" and ti.task_id == "extract"
+    ]
+    assert red.rendered_map_index.startswith(f"GAGAL {broken}"), red.rendered_map_index
     assert states["validate"] == states["load"] == states["publish"] == {"success"}
     assert states["check"] == {"failed"}
     rows = dict(query(warehouse, "select path, status from audit.submission"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -24,8 +25,6 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +88,9 @@ def page(request):
 
 def logical_date(day: dt.date) -> dt.datetime:
     """The logical date of the run that processes arrival day ``day``: D 01:00 WIB."""
-    return dt.datetime(day.year, day.month, day.day, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    from etl.ops.airflow_api import logical_date_of
+
+    return logical_date_of(day)
 
 
 def _free_port() -> int:
@@ -208,29 +209,23 @@ class Services:
         with psycopg.connect(dsn) as conn:
             return conn.execute(sql, params).fetchall()
 
+    @functools.cached_property
+    def client(self):
+        from etl.ops.airflow_api import AirflowApi
+        from etl.ops.airflow_services import admin_login
+
+        return AirflowApi(self.url, admin_login(self.env))
+
     def token(self) -> str:
-        body = json.dumps({"username": "admin", "password": "admin"}).encode()
-        request = urllib.request.Request(
-            f"{self.url}/auth/token",
-            data=body,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)["access_token"]
+        return self.client.token()
 
     def api(self, method: str, path: str, body: dict | None = None) -> dict:
-        request = urllib.request.Request(
-            f"{self.url}/api/v2{path}",
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {self.token()}", "Content-Type": "application/json"},
-        )
+        from etl.ops.airflow_api import ApiError
+
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                text = response.read()
-        except urllib.error.HTTPError as exc:
-            raise AssertionError(f"{method} {path}: {exc.code} {exc.read()[:500]!r}") from exc
-        return json.loads(text) if text else {}
+            return self.client.call(method, path, body)
+        except ApiError as exc:
+            raise AssertionError(str(exc)) from exc
 
     def runs(self, dag_id: str = DAG_ID) -> list[dict]:
         return self.api("GET", f"/dags/{dag_id}/dagRuns?limit=100&order_by=logical_date")[
