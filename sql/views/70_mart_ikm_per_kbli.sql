@@ -1,53 +1,21 @@
 -- Materialized: refreshed in one transaction with the other marts after every load (etl.stages.s5_publish.marts).
 -- One row per year × province × KBLI division (golongan pokok, 2 digits) × size class, from the
 -- unit_ikm registers in force; provinces as the reference edition in force on 1 January of
--- that year placed the kab/kota (as mart.ikm_per_wilayah).
+-- that year placed the kab/kota: the sum of mart.ikm_per_wilayah_kbli over the kab/kota.
 create materialized view mart.ikm_per_kbli as
-with unit as (
-    select
-        f.tahun,
-        f.kode_kabkota,
-        left(f.kbli, 2) as kbli_golongan_pokok,
-        f.skala,
-        f.tenaga_kerja_laki + f.tenaga_kerja_perempuan as tenaga_kerja,
-        f.nilai_investasi,
-        f.nilai_produksi_setahun
-    from core.fakta_unit_ikm as f
-),
-
-per_golongan as (
-    select
-        u.tahun,
-        w.kode_provinsi,
-        w.nama_provinsi,
-        u.kbli_golongan_pokok,
-        u.skala,
-        count(*) as jumlah_unit,
-        sum(u.tenaga_kerja) as tenaga_kerja,
-        sum(u.nilai_investasi) as nilai_investasi,
-        sum(u.nilai_produksi_setahun) as nilai_produksi
-    from unit as u
-    left join core.wilayah_per_edisi as w
-        on
-            u.kode_kabkota = w.kode_wilayah
-            and make_date(u.tahun, 1, 1) <@ w.atribusi
-    group by u.tahun, w.kode_provinsi, w.nama_provinsi, u.kbli_golongan_pokok, u.skala
-)
-
 select
-    g.tahun::integer as tahun,
-    g.kode_provinsi,
-    g.nama_provinsi,
-    g.kbli_golongan_pokok,
-    k.judul as nama_golongan_pokok,
-    g.skala,
-    g.jumlah_unit,
-    g.tenaga_kerja::bigint as tenaga_kerja,
-    g.nilai_investasi::numeric(20, 0) as nilai_investasi,
-    g.nilai_produksi::numeric(20, 0) as nilai_produksi
-from per_golongan as g
-left join core.dim_kbli as k
-    on g.kbli_golongan_pokok = k.kode_kbli and k.tingkat = 'golongan_pokok';
+    tahun,
+    kode_provinsi,
+    nama_provinsi,
+    kbli_golongan_pokok,
+    nama_golongan_pokok,
+    skala,
+    sum(jumlah_unit)::bigint as jumlah_unit,
+    sum(tenaga_kerja)::bigint as tenaga_kerja,
+    sum(nilai_investasi)::numeric(20, 0) as nilai_investasi,
+    sum(nilai_produksi)::numeric(20, 0) as nilai_produksi
+from mart.ikm_per_wilayah_kbli
+group by tahun, kode_provinsi, nama_provinsi, kbli_golongan_pokok, nama_golongan_pokok, skala;
 
 -- unique: refreshed concurrently (etl.stages.s5_publish.marts.refresh), BI readers never wait
 create unique index ikm_per_kbli_kunci

@@ -33,7 +33,9 @@ create table if not exists core.baris_unit_ikm (
     tanggal_pendataan      date not null,
     primary key (submission_id, baris)
 );
-create index if not exists baris_unit_ikm_nib on core.baris_unit_ikm (nib);
+-- no NIB index: its upkeep cost a national load more than the lookups it saved (migration 0009)
+create statistics if not exists core.baris_unit_ikm_sebaran (ndistinct)
+on tahun, kode_kabkota, skala, (left(kbli, 2)) from core.baris_unit_ikm;
 comment on table core.baris_unit_ikm is
     'Baris diterima per pengiriman unit_ikm (termasuk yang digantikan); row_hash = atribut unit.';
 

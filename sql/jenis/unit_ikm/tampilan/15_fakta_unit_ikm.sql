@@ -18,11 +18,17 @@ select
     b.penjualan_online,
     b.tanggal_pendataan
 from core.baris_unit_ikm as b
-inner join core.cakupan_berlaku as c
-    on
-        b.submission_id = c.submission_id
-        and b.kode_kabkota = c.kode_cakupan
-        and c.jenis = 'unit_ikm';
+-- a semi-join, not a join: it gives the same rows (a submission owns a scope at most once), but
+-- the planner then expects the millions of rows in force, not a few thousand, and hashes them
+-- in the marts and the SCD2 rebuild instead of sorting them on disk
+where exists (
+    select 1
+    from core.cakupan_berlaku as c
+    where
+        c.jenis = 'unit_ikm'
+        and c.submission_id = b.submission_id
+        and c.kode_cakupan = b.kode_kabkota
+);
 
 comment on view core.fakta_unit_ikm is
     'Fakta tahunan unit IKM yang berlaku: baris pengiriman pemilik tiap (tahun, kode_kabkota).';
