@@ -110,7 +110,7 @@ def measure(
         for dag_id in (INGEST, PUBLISH):
             api.wait_for_dag(dag_id)
             api.call("PATCH", f"/dags/{dag_id}", {"is_paused": False})
-        _wait_idle(api)  # the schedule's own latest run (an empty day) out of the way
+        api.wait_idle()  # the schedule's own latest run (an empty day) out of the way
         with _MemoryWatch(services) as memory:
             started = time.monotonic()
             run = api.trigger(INGEST, logical_date_of(day))
@@ -140,16 +140,6 @@ def measure(
         }
     finally:
         services.stop()
-
-
-def _wait_idle(api, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        busy = api.call("GET", "/dags/~/dagRuns?state=queued&state=running&limit=1")
-        if not busy["total_entries"]:
-            return
-        time.sleep(0.5)
-    raise TimeoutError("Airflow still busy before the bench's night")
 
 
 def _publish_after(api, queued_at: str, timeout: float = 1800) -> dict | None:

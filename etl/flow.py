@@ -209,25 +209,23 @@ def validate_day(tanggal: dt.date) -> list[dict[str, Any]]:
 
 
 def load_validated(validated: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Stage 4: every file validation accepted, each in its own transaction, then the SCD2
-    dimension rebuilt once for every unit those files touched.
+    """Stage 4: every file validation accepted, each in its own transaction (one connection
+    for them all), then the SCD2 dimension rebuilt once for every unit those files touched.
 
     A transient warehouse error is raised (the task retries; files already loaded are not
     loaded again). Any other error stops only its own file: it stays ``diproses`` with the
     error in its result, and the day's publish closes it as a system error.
     """
+    accepted = [
+        item["submission_id"]
+        for item in validated
+        if item["status"] in ("diterima", "diterima_sebagian")
+    ]
+    loaded = {r["submission_id"]: r for r in s4_load.load_many(accepted, then_rebuild=False)}
     results = []
     for item in validated:
-        if item["status"] not in ("diterima", "diterima_sebagian"):
-            results.append(item)
-            continue
-        try:
-            results.append(s4_load.load(item["submission_id"], then_rebuild=False))
-        except Exception as exc:
-            if is_transient(exc):
-                raise
-            log.exception("loading submission %s failed", item["submission_id"])
-            results.append(item | {"status": "diproses", "galat": f"{type(exc).__name__}: {exc}"})
+        result = loaded.get(item["submission_id"], item)
+        results.append(item | result if "galat" in result else result)
     scopes.rebuild_pending()
     return results
 

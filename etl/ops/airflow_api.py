@@ -103,6 +103,16 @@ class AirflowApi:
             time.sleep(poll)
         raise TimeoutError(f"{dag_id} {run_id} not finished after {timeout:.0f} s")
 
+    def wait_idle(self, timeout: float = 300, poll: float = 0.5) -> None:
+        """Until no run of any DAG is queued or running (asset-triggered ones included)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = self.call("GET", "/dags/~/dagRuns?state=queued&state=running&limit=1")
+            if not busy["total_entries"]:
+                return
+            time.sleep(poll)
+        raise TimeoutError(f"Airflow still has a queued or running run after {timeout:.0f} s")
+
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         """Every task instance of the run, mapped ones included (paged by 100)."""
         found: list[dict] = []

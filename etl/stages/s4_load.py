@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from typing import Any
 
 import psycopg
 
 from etl.contract import Kind, get_kind
 from etl.warehouse import connect, scopes, staging, submission
+from etl.warehouse.errors import is_transient
+
+log = logging.getLogger(__name__)
 
 
 def merge(
@@ -47,28 +51,61 @@ def merge(
 
 
 def load(submission_id: int, *, then_rebuild: bool = True) -> dict[str, Any]:
-    """Merge one validated submission; a failure part-way leaves ``core`` as it was.
+    """Merge one validated submission; a failure part-way leaves ``core`` as it was (and is
+    raised)."""
+    return load_many([submission_id], then_rebuild=then_rebuild, keep_going=False)[0]
 
-    With ``then_rebuild`` false (a night's batch of loads) the SCD2 rebuild is left queued for
-    :func:`etl.warehouse.scopes.rebuild_pending`, which the caller runs after the last file.
+
+def load_many(
+    submission_ids: list[int], *, then_rebuild: bool = True, keep_going: bool = True
+) -> list[dict[str, Any]]:
+    """Merge validated submissions in order over one connection, each in its own transaction.
+
+    A night's 552 files paid a connection each (2 s of a 10 % night's 20 s load); one is
+    enough, and every file still commits alone, so a failure part-way leaves ``core`` as it
+    was before that file. With ``keep_going`` an error that is not transient stops only its own
+    file: it stays ``diproses`` with the error in its result (``galat``), and the day's publish
+    closes it as a system error; a transient one is raised (the task retries, and files already
+    loaded are not loaded again). With ``then_rebuild`` false the SCD2 rebuild is left queued
+    for :func:`etl.warehouse.scopes.rebuild_pending`, which the caller runs after the last file.
     """
+    results = []
     with connect() as conn:
-        sub = submission.get(conn, submission_id)
-        if sub.status != "diproses":
-            return {"submission_id": submission_id, "status": sub.status, "cakupan": []}
-        kind = get_kind(sub.jenis or "")
-        if not sub.tabel_staging:
-            raise RuntimeError(
-                f"submission {submission_id} has no staging table: validate it first"
-            )
-        with conn.transaction():
-            won = merge(conn, kind, submission_id, sub.periode or "", sub.tabel_staging)
-        staging.drop_if_done(conn, sub.tabel_staging)
-        status = submission.get(conn, submission_id).status
-        conn.commit()
+        for submission_id in submission_ids:
+            try:
+                results.append(_load_one(conn, submission_id))
+            except Exception as exc:
+                conn.rollback()
+                if not keep_going or is_transient(exc):
+                    raise
+                log.exception("loading submission %s failed", submission_id)
+                results.append(
+                    {
+                        "submission_id": submission_id,
+                        "status": "diproses",
+                        "galat": f"{type(exc).__name__}: {exc}",
+                    }
+                )
+                continue
+            staging.remove_staged(submission_id)
     if then_rebuild:
         scopes.rebuild_pending()
-    staging.remove_staged(submission_id)
+    return results
+
+
+def _load_one(conn: psycopg.Connection, submission_id: int) -> dict[str, Any]:
+    sub = submission.get(conn, submission_id)
+    if sub.status != "diproses":
+        conn.rollback()
+        return {"submission_id": submission_id, "status": sub.status, "cakupan": []}
+    kind = get_kind(sub.jenis or "")
+    if not sub.tabel_staging:
+        raise RuntimeError(f"submission {submission_id} has no staging table: validate it first")
+    with conn.transaction():
+        won = merge(conn, kind, submission_id, sub.periode or "", sub.tabel_staging)
+    staging.drop_if_done(conn, sub.tabel_staging)
+    status = submission.get(conn, submission_id).status
+    conn.commit()
     return {"submission_id": submission_id, "status": status, "cakupan": won}
 
 

@@ -311,13 +311,10 @@ class Services:
 
     def wait_idle(self, timeout: float = 300) -> None:
         """Until no run of any DAG is queued or running (asset-triggered ones included)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            busy = self.api("GET", "/dags/~/dagRuns?state=queued&state=running&limit=1")
-            if not busy["total_entries"]:
-                return
-            time.sleep(2)
-        raise AssertionError("Airflow still busy")
+        try:
+            self.client.wait_idle(timeout, poll=2)
+        except TimeoutError as exc:
+            raise AssertionError(str(exc)) from exc
 
 
 @pytest.hookimpl(hookwrapper=True)
