@@ -146,8 +146,11 @@ def extract_batch(
     with contextlib.ExitStack() as locks:
         for day in days:  # one day in a night's batch: one shared lock for all its files
             locks.enter_context(day_lock(day, shared=True))
+        unchanged = {} if force else s2_extract.unchanged_since_finished(rel_paths)
         for rel in rel_paths:
-            if resume and _still_staged(rel):
+            if rel in unchanged:
+                status = "dilewati"
+            elif resume and _still_staged(rel):
                 status = "sudah_diekstrak"
             else:
                 try:
@@ -266,7 +269,15 @@ def process_files(
     the executor runs the DAG's mapped extract tasks).
     """
     with step("extract"):
-        extracted = list(map_extract(functools.partial(s2_extract.extract, force=force), files))
+        files = list(files)
+        unchanged = {} if force else s2_extract.unchanged_since_finished(files)
+        todo = [rel for rel in files if rel not in unchanged]
+        done = map_extract(functools.partial(s2_extract.extract, force=force), todo)
+        by_path = dict(zip(todo, done, strict=True))
+        extracted = [
+            by_path.get(rel) or s2_extract.ExtractResult(unchanged[rel], rel, "dilewati")
+            for rel in files
+        ]
     with step("validate"):
         if whole_day:
             validated = validate_day(tanggal)

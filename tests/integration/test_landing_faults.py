@@ -144,14 +144,19 @@ def test_a_loaded_file_that_vanishes_on_a_rerun_keeps_its_data(
     assert _row(warehouse)[0][:2] == ("diterima", False) and _facts(warehouse) == ROWS
     aside = tmp_path / "disisihkan.csv"
     outcomes = []
-    real = extract.extract
+    real_check, real_extract = extract.unchanged_since_finished, extract.extract
 
-    def vanish_then_extract(rel_path: str, force: bool = False):
-        shutil.move(own_landing / rel_path, aside)
-        outcomes.append(real(rel_path, force=True))  # as a reprocess would
+    def vanish_then_check(rel_paths: list[str]) -> dict[str, int]:
+        for rel_path in rel_paths:  # the disk goes away after discovery
+            shutil.move(own_landing / rel_path, aside)
+        return real_check(rel_paths)
+
+    def recorded(rel_path: str, force: bool = False):
+        outcomes.append(real_extract(rel_path, force=force))
         return outcomes[-1]
 
-    monkeypatch.setattr(extract, "extract", vanish_then_extract)
+    monkeypatch.setattr(extract, "unchanged_since_finished", vanish_then_check)
+    monkeypatch.setattr(extract, "extract", recorded)
     flow.run_day(DAY)
     assert outcomes[0].status == "tidak_terbaca" and "tetap berlaku" in outcomes[0].notes[0]
     assert _row(warehouse)[0][:2] == ("diterima", False)  # a disk hiccup withdraws nothing

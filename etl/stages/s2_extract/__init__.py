@@ -36,6 +36,7 @@ from etl.stages.s2_extract.stage import (
     name_of,
     open_landed,
     register,
+    unchanged_since_finished,
 )
 from etl.stages.s2_extract.staged import StageResult, stage_file
 
@@ -54,4 +55,5 @@ __all__ = [
     "register",
     "stage_file",
     "to_batch",
+    "unchanged_since_finished",
 ]

@@ -124,6 +124,47 @@ def extract(rel_path: str, force: bool = False) -> ExtractResult:
     return result
 
 
+def _finished_as(previous: tuple, sha: str, version: str) -> bool:
+    """Same bytes, same rules, finished without a system error: the outcome cannot differ.
+    ``previous`` is the file's (sha256, versi_aturan, status, galat_sistem)."""
+    return tuple(previous[:2]) == (sha, version) and (
+        previous[2] in submission.TERMINAL and not previous[3]
+    )
+
+
+def unchanged_since_finished(rel_paths: list[str]) -> dict[str, int]:
+    """The files an earlier run finished with the same bytes under the same rules (what
+    :func:`extract` would skip), by path, with their submission ids: one query for them all,
+    so an unchanged re-run of a national night does not open a connection per file. A file
+    that cannot be opened now is left out; :func:`extract` says why."""
+    if not rel_paths:
+        return {}
+    with connect() as conn:
+        known = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "select path, submission_id, sha256, versi_aturan, status, galat_sistem "
+                "from audit.submission where path = any(%s)",
+                (list(rel_paths),),
+            )
+        }
+    landing = get_settings().landing_dir
+    found = {}
+    for rel in rel_paths:
+        row = known.get(rel)
+        if row is None or row[3] not in submission.TERMINAL or row[4]:
+            continue  # new, waiting, or a system error to retry: extract decides
+        try:
+            path = open_landed(landing, rel)
+            sha = submission.sha256_of(path)
+        except (OSError, Rejected, Unreadable):
+            continue
+        name = name_of(path.name)
+        if _finished_as(row[1:], sha, rules_version(kinds().get(name.jenis) if name else None)):
+            found[rel] = int(row[0])
+    return found
+
+
 def _reject(conn, submission_id: int, rel_path: str, exc: Rejected) -> None:
     """A rejected file, recorded with what is known of it: the kind and period its content
     gave, else its name's (a file refused for its format, ``unit_ikm_2023.pdf``, still shows
@@ -176,14 +217,7 @@ def _extract(
         "where submission_id = %s",
         (submission_id,),
     ).fetchone()
-    # Same bytes, same rules, finished without a system error: the outcome cannot differ.
-    if (
-        not force
-        and previous
-        and previous[:2] == (sha, version)
-        and previous[2] in submission.TERMINAL
-        and not previous[3]
-    ):
+    if not force and previous and _finished_as(previous, sha, version):
         return ExtractResult(submission_id, rel_path, "dilewati")
     submission.update(
         conn,
