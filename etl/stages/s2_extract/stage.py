@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from etl.contract import FileName, kinds, parse_file_name, rules_version
+from etl.contract import FileName, Kind, kinds, parse_file_name, rules_version
 from etl.settings import get_settings
 from etl.stages.s2_extract.errors import Rejected, Unreadable
 from etl.stages.s2_extract.staged import stage_file
@@ -124,6 +124,14 @@ def extract(rel_path: str, force: bool = False) -> ExtractResult:
     return result
 
 
+def _rules_of(path: Path) -> tuple[FileName | None, Kind | None, str]:
+    """The file's name as the contract reads it, its kind, and the version of the rules it is
+    processed under (what decides whether an earlier outcome still stands)."""
+    name = name_of(path.name)
+    kind = kinds().get(name.jenis) if name else None
+    return name, kind, rules_version(kind)
+
+
 def _finished_as(previous: tuple, sha: str, version: str) -> bool:
     """Same bytes, same rules, finished without a system error: the outcome cannot differ.
     ``previous`` is the file's (sha256, versi_aturan, status, galat_sistem)."""
@@ -159,8 +167,7 @@ def unchanged_since_finished(rel_paths: list[str]) -> dict[str, int]:
             sha = submission.sha256_of(path)
         except (OSError, Rejected, Unreadable):
             continue
-        name = name_of(path.name)
-        if _finished_as(row[1:], sha, rules_version(kinds().get(name.jenis) if name else None)):
+        if _finished_as(row[1:], sha, _rules_of(path)[2]):
             found[rel] = int(row[0])
     return found
 
@@ -209,9 +216,7 @@ def _extract(
     path = open_landed(landing_dir, rel_path)
     size = path.stat().st_size
     sha = submission.sha256_of(path)
-    name = name_of(path.name)
-    kind = kinds().get(name.jenis) if name else None
-    version = rules_version(kind)
+    name, kind, version = _rules_of(path)
     previous = conn.execute(
         "select sha256, versi_aturan, status, galat_sistem from audit.submission "
         "where submission_id = %s",
