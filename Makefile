@@ -6,14 +6,15 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 UV_VERSION := 0.13.8
 
-.PHONY: help venv run airflow bi portal bi-venv psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow lint format stop requirements clean
+.PHONY: help venv run airflow bi portal bi-venv psql test test-deps fuzz bench test-unit test-integration test-dags test-airflow test-compose lint format stop requirements clean
 
 help:
 	@echo "make run    - the nightly pipeline over the landing zone (embedded PostgreSQL, Airflow)"
 	@echo "make airflow - Airflow UI + scheduler on http://127.0.0.1:8080 (login printed)"
 	@echo "make bi    - Superset with the IKM dashboard on http://127.0.0.1:8088 (login printed)"
 	@echo "make portal - the offices' portal on http://127.0.0.1:8090 (accounts: python -m etl akun)"
-	@echo "make test   - every test tier (unit, suite, integration, dags)"
+	@echo "make test   - every test tier (unit, suite, integration, dags, airflow, browser, compose)"
+	@echo "make test-compose - docker-compose.yml up for real on podman (stand-in images)"
 	@echo "make psql   - psql on the warehouse"
 	@echo "make stop   - stop the embedded PostgreSQL"
 	@echo "make lint   - ruff check and format check"
@@ -74,6 +75,11 @@ bench: venv
 # The reader fuzzers for longer than `make test` does (FUZZ_EXAMPLES cases per property).
 fuzz: venv
 	@FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/unit/test_fuzz_readers.py
+
+# docker-compose.yml for real: podman, the stand-in images (built when their inputs change),
+# two nights through the Celery worker, Superset in Chromium, down/up, down -v.
+test-compose: venv test-deps
+	@$(BIN)/python -m pytest -m compose
 
 test-dags: venv
 	@$(BIN)/python -m pytest -m dags

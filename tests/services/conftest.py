@@ -144,13 +144,14 @@ def warehouse_state(url: URL) -> dict[str, str]:
         cols = ", ".join(f'"{c}"' for c in columns)
         (digest, rows) = query(
             url,
-            f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')), count(*) "
-            f"from (select {cols} from {name}) as t",
+            # byte order: the same digest whatever collation the server was initialized with
+            "select md5(coalesce(string_agg(t::text, '|' order by t::text collate \"C\"), '')), "
+            f"count(*) from (select {cols} from {name}) as t",
         )[0]
         state[name] = f"{rows}:{digest}"
     quarantine = query(
         url,
-        "select md5(coalesce(string_agg(x, '|' order by x), '')) from ("
+        "select md5(coalesce(string_agg(x, '|' order by x collate \"C\"), '')) from ("
         "select s.path || k.baris || k.kolom || coalesce(k.nilai, '') || k.alasan as x "
         "from audit.karantina as k join audit.submission as s using (submission_id)) as q",
     )[0][0]
