@@ -109,6 +109,7 @@ class ComposeRun:
     secrets: dict[str, str]
     folders: dict[str, Path]
     api: AirflowApi
+    volumes_before: set[str]
     memory_mib: list[float] = field(default_factory=list)
 
     def warehouse(self) -> URL:
@@ -200,6 +201,7 @@ def compose(compose_folder: Path, compose_landing: Path) -> Iterator[ComposeRun]
         IKM_REFERENCE_HOST_DIR=str(get_settings().reference_dir),
     )
     stack = Stack(env_file=env_file, name=f"ikmuji{SESSION}")
+    volumes_before = stack.volumes()
     stack.start_podman()
     stop = threading.Event()
     try:
@@ -216,6 +218,7 @@ def compose(compose_folder: Path, compose_landing: Path) -> Iterator[ComposeRun]
             secrets,
             {"landing": compose_landing, "umpan_balik": feedback, "env": env_file},
             api,
+            volumes_before,
         )
         sampler = threading.Thread(target=_sample_memory, args=(run, stop), daemon=True)
         sampler.start()

@@ -226,18 +226,18 @@ def test_down_and_up_keeps_the_warehouse_and_airflows_history(compose: ComposeRu
 
 
 def test_down_v_leaves_no_container_network_or_volume(compose: ComposeRun):
+    """Nothing of the project is left, named or anonymous (the down/up above included)."""
     FIGURES["memory_now_mib"] = compose.stack.memory_mib()
     compose.stack.compose("down", "-v", "--remove-orphans")
     label = f"label=com.docker.compose.project={compose.stack.name}"
-    for kind in ("ps --all", "network ls", "volume ls"):
+    for kind, name in (("ps --all", "{{.Names}}"), ("network ls", "{{.Name}}"),
+                       ("volume ls", "{{.Name}}")):  # fmt: skip
         out = subprocess.run(
-            ["podman", *kind.split(), "--filter", label, "--format", "{{.ID}}"],
+            ["podman", *kind.split(), "--filter", label, "--format", name],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.split()
         assert out == [], f"podman {kind}: {out} left behind"
-    names = subprocess.run(
-        ["podman", "volume", "ls", "--format", "{{.Name}}"], capture_output=True, text=True
-    ).stdout.split()
-    assert not [n for n in names if n.startswith(f"{compose.stack.name}_")], names
+    left = compose.stack.volumes() - compose.volumes_before
+    assert not left, f"volumes made by the stack and left behind: {left}"

@@ -152,6 +152,16 @@ class Stack:
         out = subprocess.run(args, capture_output=True, text=True, check=False).stdout
         return [n for n in out.split() if n]
 
+    def volumes(self) -> set[str]:
+        """Every volume podman has (anonymous ones carry no project label)."""
+        out = subprocess.run(
+            ["podman", "volume", "ls", "--format", "{{.Name}}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return set(out.split())
+
     def container(self, service: str) -> str:
         names = [n for n in self.containers() if re.fullmatch(rf"{self.name}_{service}_\d+", n)]
         if not names:
