@@ -163,8 +163,13 @@ def test_superset_in_the_container_shows_the_national_count_as_bi_reader(compose
     assert units, "the warehouse holds no units: the nights above did not load"
     url = "http://127.0.0.1:8088"
     page.goto(f"{url}/login/")
+    # the form is React's: filled before it has rendered, the fields come back empty
+    page.wait_for_load_state("networkidle")
+    password = compose.secrets["SUPERSET_ADMIN_PASSWORD"]
     page.fill("#username", "admin")
-    page.fill("#password", compose.secrets["SUPERSET_ADMIN_PASSWORD"])
+    page.fill("#password", password)
+    expect(page.locator("#username")).to_have_value("admin")
+    expect(page.locator("#password")).to_have_value(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r".*/superset/welcome/.*"))
     page.goto(f"{url}/superset/dashboard/ikm-ringkasan/")
