@@ -29,6 +29,7 @@ PREFIX = "IKM_"
 DEADLINE_PREFIX = "IKM_TENGGAT_"
 """``IKM_TENGGAT_<JENIS>``: one variable per submission kind (see :attr:`Settings.tenggat`)."""
 BI_READER_ROLE = "bi_reader"
+PUBLIK_READER_ROLE = "publik_reader"
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,38 @@ class Settings:
         "generated once into `.state/rahasia/bi_reader_password` (mode 0600)",
     )
     bi_user: str = _var("IKM_BI_USER", "login of `make bi`'s Superset", "`admin`")
+    publik_reader_password: str | None = _var(
+        "IKM_PUBLIK_READER_PASSWORD",
+        "password of the role `publik_reader` that reads only the public layer (schema `publik`)",
+        "generated once into `.state/rahasia/publik_reader_password` (mode 0600)",
+    )
+    # -- publication: disclosure control and open-data releases ----------------------------
+    sdc_ambang_unit: int = _var(
+        "IKM_SDC_AMBANG_UNIT",
+        "threshold rule: a public cell of fewer units than this is suppressed",
+        "`3`",
+    )
+    sdc_dominasi_unit: int = _var(
+        "IKM_SDC_DOMINASI_UNIT",
+        "dominance rule: how many of a cell's largest units (1 or 2) are weighed",
+        "`2`",
+    )
+    sdc_dominasi_persen: float = _var(
+        "IKM_SDC_DOMINASI_PERSEN",
+        "dominance rule: a cell whose largest units make more than this percentage of its "
+        "investment or production is suppressed",
+        "`85`",
+    )
+    rilis_dir: Path = _var(
+        "IKM_RILIS_DIR",
+        "where the open-data releases (Data Packages) are written, one folder per release",
+        "`.state/rilis`",
+    )
+    data_docs_dir: Path = _var(
+        "IKM_DATA_DOCS_DIR",
+        "the Great Expectations Data Docs, one static site per arrival day",
+        "`.state/data_docs`",
+    )
     bi_password: str = _var("IKM_BI_PASSWORD", "password of `make bi`'s Superset", "`admin`")
     # -- the offices' portal ---------------------------------------------------------------
     portal_host: str = _var("IKM_PORTAL_HOST", "address `make portal` listens on", "`127.0.0.1`")
@@ -284,6 +317,14 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         peringatan_terlambat_menit=_late_minutes(env),
         bi_reader_password=env.get("IKM_BI_READER_PASSWORD") or None,
         bi_user=_text(env, "IKM_BI_USER", "admin"),
+        publik_reader_password=env.get("IKM_PUBLIK_READER_PASSWORD") or None,
+        sdc_ambang_unit=max(1, _number(env, "IKM_SDC_AMBANG_UNIT", 3, int)),
+        sdc_dominasi_unit=min(2, max(1, _number(env, "IKM_SDC_DOMINASI_UNIT", 2, int))),
+        sdc_dominasi_persen=min(
+            100.0, max(0.0, _number(env, "IKM_SDC_DOMINASI_PERSEN", 85.0, float))
+        ),
+        rilis_dir=_path(env, "IKM_RILIS_DIR", state / "rilis"),
+        data_docs_dir=_path(env, "IKM_DATA_DOCS_DIR", state / "data_docs"),
         bi_password=_text(env, "IKM_BI_PASSWORD", "admin"),
         portal_host=_text(env, "IKM_PORTAL_HOST", "127.0.0.1"),
         portal_port=_number(env, "IKM_PORTAL_PORT", 8090, int),
@@ -344,3 +385,12 @@ def bi_reader_password(settings: Settings | None = None) -> str:
     if settings.bi_reader_password:
         return settings.bi_reader_password
     return _kept_secret(settings, "bi_reader_password")
+
+
+def publik_reader_password(settings: Settings | None = None) -> str:
+    """The password of the ``publik_reader`` role, which reads the public layer only:
+    ``IKM_PUBLIK_READER_PASSWORD`` when set, else one generated once under the state folder."""
+    settings = settings or get_settings()
+    if settings.publik_reader_password:
+        return settings.publik_reader_password
+    return _kept_secret(settings, "publik_reader_password")

@@ -19,7 +19,14 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
-from etl.settings import BI_READER_ROLE, Settings, bi_reader_password, get_settings
+from etl.settings import (
+    BI_READER_ROLE,
+    PUBLIK_READER_ROLE,
+    Settings,
+    bi_reader_password,
+    get_settings,
+    publik_reader_password,
+)
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +179,16 @@ def bi_reader_url(driver: str = "psycopg") -> URL:
     mask_in_airflow(password)
     return warehouse_url().set(
         drivername=f"postgresql+{driver}", username=BI_READER_ROLE, password=password
+    )
+
+
+def publik_reader_url(driver: str = "psycopg") -> URL:
+    """The warehouse as the public layer's readers reach it: role ``publik_reader``, which reads
+    schema ``publik`` only (releases, the public dashboard)."""
+    password = publik_reader_password()
+    mask_in_airflow(password)
+    return warehouse_url().set(
+        drivername=f"postgresql+{driver}", username=PUBLIK_READER_ROLE, password=password
     )
 
 

@@ -11,7 +11,8 @@ cost a full computation on every run, so it is rebuilt (with its data) only when
 changed or it is missing, which ``audit.objek_bi`` records by checksum.
 
 After the views, the role ``bi_reader`` gets LOGIN and its password (from the environment) and
-SELECT on every object of schema ``mart``, and nothing else.
+SELECT on every object of schema ``mart``, and nothing else; ``publik_reader`` the same on
+schema ``publik`` (the disclosure-controlled public layer).
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ from alembic import command
 from alembic.config import Config
 
 from etl.contract import SQL_DIR, Kind, kinds
-from etl.settings import BI_READER_ROLE, bi_reader_password, get_settings
+from etl.settings import (
+    BI_READER_ROLE,
+    PUBLIK_READER_ROLE,
+    bi_reader_password,
+    get_settings,
+    publik_reader_password,
+)
 from etl.warehouse import connection, reference
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -64,11 +71,12 @@ def upgrade(engine: sa.Engine) -> str:
         for path in view_files():
             apply_view_file(conn, path)
         _sync_kinds(conn)
-        _grant_bi_reader(conn)
+        _grant_readers(conn)
         revision = conn.execute(
             sa.text("select version_num from audit.alembic_version")
         ).scalar_one()
-    _bi_reader_login(engine)
+    _reader_login(engine, BI_READER_ROLE, bi_reader_password())
+    _reader_login(engine, PUBLIK_READER_ROLE, publik_reader_password())
     return revision
 
 
@@ -124,28 +132,30 @@ def apply_view_file(conn: sa.Connection, path: Path) -> None:
     )
 
 
-def _grant_bi_reader(conn: sa.Connection) -> None:
-    """bi_reader reads every object of ``mart`` (re-created objects lose their grants); no
-    other role but the owner and superusers may connect."""
+def _grant_readers(conn: sa.Connection) -> None:
+    """bi_reader reads every object of ``mart``, publik_reader every view of ``publik``
+    (re-created objects lose their grants); no other role but the owner and superusers may
+    connect."""
     database = conn.execute(sa.text("select current_database()")).scalar_one()
     for statement in (
         # a role may connect only where it is granted to (a leaked Airflow or Superset
         # database password must not open the warehouse)
         f'revoke connect, temporary on database "{database}" from public',
-        f'grant connect on database "{database}" to {BI_READER_ROLE}',
+        f'grant connect on database "{database}" to {BI_READER_ROLE}, {PUBLIK_READER_ROLE}',
         f"grant usage on schema mart to {BI_READER_ROLE}",
         f"grant select on all tables in schema mart to {BI_READER_ROLE}",
+        f"grant usage on schema publik to {PUBLIK_READER_ROLE}",
+        f"grant select on all tables in schema publik to {PUBLIK_READER_ROLE}",
     ):
         conn.exec_driver_sql(statement)
 
 
-def _bi_reader_login(engine: sa.Engine) -> None:
-    """LOGIN, the password and safe session defaults for bi_reader.
+def _reader_login(engine: sa.Engine, role: str, password: str) -> None:
+    """LOGIN, the password and safe session defaults for a reader role.
 
     A role is the whole server's: two databases migrating at once may update it together, which
     PostgreSQL refuses with "tuple concurrently updated"; the second simply tries again.
     """
-    password = bi_reader_password()
     connection.mask_in_airflow(password)
     for attempt in range(5):
         try:
@@ -156,13 +166,11 @@ def _bi_reader_login(engine: sa.Engine) -> None:
                         "alter role {} with login nosuperuser nocreatedb nocreaterole "
                         "noreplication nobypassrls connection limit 50 password {}"
                     )
-                    .format(psycopg.sql.Identifier(BI_READER_ROLE), psycopg.sql.Literal(password))
+                    .format(psycopg.sql.Identifier(role), psycopg.sql.Literal(password))
                     .as_string(raw)
                 )
-                conn.exec_driver_sql(
-                    f"alter role {BI_READER_ROLE} set default_transaction_read_only = on"
-                )
-                conn.exec_driver_sql(f"alter role {BI_READER_ROLE} set statement_timeout = '5min'")
+                conn.exec_driver_sql(f"alter role {role} set default_transaction_read_only = on")
+                conn.exec_driver_sql(f"alter role {role} set statement_timeout = '5min'")
             return
         except sa.exc.DBAPIError as exc:
             if not isinstance(exc.orig, psycopg.errors.InternalError) or attempt == 4:

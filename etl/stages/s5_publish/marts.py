@@ -4,7 +4,8 @@
 reprocess or a reference refresh). Every materialized mart is refreshed in one transaction,
 concurrently where it has a unique index: a BI query sees the previous complete state until the
 commit and the new one after it, never a mixture of the two. Plain views need nothing: they
-always read the committed ``core``.
+always read the committed ``core``. The public layer (:mod:`.publik`) is recomputed in the same
+transaction, so it always matches the marts it was made from.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from psycopg import sql
 
+from etl.stages.s5_publish import publik
 from etl.warehouse import connect
 
 
@@ -76,6 +78,7 @@ def refresh() -> dict[str, Any]:
                 else ("refresh materialized view {}")
             )
             conn.execute(sql.SQL(statement).format(sql.Identifier("mart", name)))
+        public = publik.bangun(conn)
         seconds = round(time.monotonic() - started, 3)
         conn.execute(
             "insert into audit.penyegaran_mart (mulai, selesai, mart, detik) "
@@ -83,4 +86,4 @@ def refresh() -> dict[str, Any]:
             (mulai, [name for name, _ in marts], seconds),
         )
         conn.commit()
-    return {"mart_disegarkan": [name for name, _ in marts], "detik": seconds}
+    return {"mart_disegarkan": [name for name, _ in marts], "detik": seconds, **public}
