@@ -210,6 +210,16 @@ def night_through_airflow(fraction: float, landing: Path) -> dict:
     return night
 
 
+def public_layer(conn) -> dict:
+    """The public layer of the last refresh: its seconds, and its cells per level and rule."""
+    (seconds,) = conn.execute("select detik from core.aturan_penekanan").fetchone()
+    cells = conn.execute(
+        "select tingkat, coalesce(alasan_penekanan, 'terbit'), sum(jumlah_sel)::bigint "
+        "from publik.ringkasan_penekanan group by 1, 2"
+    ).fetchall()
+    return {"detik": float(seconds), "sel": {f"{t}/{a}": int(n) for t, a, n in cells}}
+
+
 STAGE_WITH_PEAK = """
 import atexit, re, sys
 from pathlib import Path
@@ -314,6 +324,7 @@ def main() -> int:
                 "from mart.pangsa_tenaga_kerja"
             ).fetchone()[0]
             bi_query = mart_query_seconds(conn)
+            public = public_layer(conn)
         entry = {
             "pecahan": fraction,
             "baris": rows,
@@ -321,6 +332,7 @@ def main() -> int:
             "tenaga_kerja_ikm_di_mart": int(workers or 0),
             "persen_ikm_di_mart": str(share),
             "kueri_bi_detik": bi_query,
+            "lapisan_publik": public,
             "copy_mentah_detik": copy_seconds,
             "tahap_detik": first,
             "ulang_detik": again,
@@ -342,6 +354,10 @@ def main() -> int:
             f"{entry['tenaga_kerja_ikm_di_mart']:,} IKM workers, {share} % of industry; "
             f"peak RSS {entry['rss_puncak_mib']:.0f} MiB "
             f"(extract workers {entry['rss_puncak_proses_ekstrak_mib']:.0f} MiB)"
+        )
+        print(
+            f"  public layer: {public['detik']:.2f} s of the refresh; cells "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(public["sel"].items()))
         )
         print(f"  {'step':<14} {'seconds':>9} {'rows/s':>12} {'x COPY':>8}")
         for stage, value in first.items():

@@ -1,7 +1,7 @@
 -- 0010: the public layer, what the ministry may publish (Satu Data Indonesia).
 --
 -- Schema publik holds views over the last disclosure-controlled snapshot of the IKM marts
--- (etl.stages.s5_publish.publik computes it in the marts' refresh transaction). Role
+-- (etl.stages.s5_publish.public_layer computes it in the marts' refresh transaction). Role
 -- publik_reader reads schema publik and nothing else; like bi_reader it is created here
 -- unable to log in, and etl.migrate gives it LOGIN and the password from
 -- IKM_PUBLIK_READER_PASSWORD after every upgrade.

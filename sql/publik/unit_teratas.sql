@@ -1,5 +1,5 @@
 -- The two largest units of each year × kab/kota × size class, by investment and by production:
--- what the dominance rule weighs (etl.stages.s5_publish.publik). Read in the marts' refresh
+-- what the dominance rule weighs (etl.stages.s5_publish.public_layer). Read in the marts' refresh
 -- transaction from the same registers in force as mart.ikm_per_wilayah; never stored.
 with berperingkat as (
     select

@@ -1,6 +1,6 @@
 -- The public IKM table: one row per year × level (nasional, provinsi, kabkota) × region ×
 -- size class (kecil, menengah, semua), under statistical disclosure control
--- (etl.stages.s5_publish.publik). A suppressed cell keeps its count of units and shows null
+-- (etl.stages.s5_publish.public_layer). A suppressed cell keeps its count of units and shows null
 -- values, with the reason; nothing behind a suppression is stored where this view reads.
 create or replace view publik.ikm_per_wilayah as
 select

@@ -22,7 +22,7 @@ from etl import flow
 from etl.generators import national
 from etl.settings import PUBLIK_READER_ROLE, get_settings, publik_reader_password
 from etl.stages import s1_landing as landing
-from etl.stages.s5_publish import marts, penekanan, publik
+from etl.stages.s5_publish import disclosure, marts, public_layer
 from etl.warehouse import connect, migrations
 from tests.conftest import dsn, query
 from tests.integration.test_bi_reader import FORBIDDEN
@@ -214,13 +214,13 @@ def test_the_attack_recovers_values_when_secondary_suppression_is_left_out(craft
     """The intruder is not toothless: with primary suppression only, it gets the true values."""
     truth = true_cells(crafted)
     with connect() as conn:
-        cells = publik.sel_dari_gudang(conn)
-    rules = publik.aturan()
+        cells = public_layer.cells_from_warehouse(conn)
+    rules = public_layer.rules()
     rows = []
     for cell in cells.values():
-        cell.alasan = penekanan._primer(cell, rules)
-        row = dict(zip(publik.COLUMNS, publik._row(cell), strict=True))
-        row["ditekan"] = cell.alasan is not None
+        cell.reason = disclosure._primary(cell, rules)
+        row = dict(zip(public_layer.COLUMNS, public_layer._row(cell), strict=True))
+        row["ditekan"] = cell.reason is not None
         rows.append(row)
     for how in (sdc_attack.by_subtraction, sdc_attack.by_linear_system):
         recovered = how(rows, "nilai_produksi")

@@ -123,8 +123,9 @@ def warehouse_state(url: URL) -> dict[str, str]:
             # pg_class, not information_schema: that leaves out materialized views (the marts)
             "select n.nspname || '.' || c.relname from pg_class as c "
             "inner join pg_namespace as n on c.relnamespace = n.oid "
-            "where c.relkind in ('v', 'm') and (n.nspname in ('mart', 'publik') or (n.nspname = 'core' and "
-            "(c.relname like 'fakta%%' or c.relname like 'dim_%%'))) order by 1",
+            "where c.relkind in ('v', 'm') and (n.nspname in ('mart', 'publik') or "
+            "(n.nspname = 'core' and (c.relname like 'fakta%%' or c.relname like 'dim_%%'))) "
+            "order by 1",
         )
     ]
     state = {}

@@ -4,8 +4,8 @@
 reprocess or a reference refresh). Every materialized mart is refreshed in one transaction,
 concurrently where it has a unique index: a BI query sees the previous complete state until the
 commit and the new one after it, never a mixture of the two. Plain views need nothing: they
-always read the committed ``core``. The public layer (:mod:`.publik`) is recomputed in the same
-transaction, so it always matches the marts it was made from.
+always read the committed ``core``. The public layer (:mod:`.public_layer`) is recomputed in the
+same transaction, so it always matches the marts it was made from.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from psycopg import sql
 
-from etl.stages.s5_publish import publik
+from etl.stages.s5_publish import public_layer
 from etl.warehouse import connect
 
 
@@ -78,7 +78,7 @@ def refresh() -> dict[str, Any]:
                 else ("refresh materialized view {}")
             )
             conn.execute(sql.SQL(statement).format(sql.Identifier("mart", name)))
-        public = publik.bangun(conn)
+        public = public_layer.build(conn)
         seconds = round(time.monotonic() - started, 3)
         conn.execute(
             "insert into audit.penyegaran_mart (mulai, selesai, mart, detik) "

@@ -3,7 +3,7 @@
 Computed in the transaction that refreshes the marts (:func:`.marts.refresh`), so the public
 cells always match the marts of the same commit, and written whole into ``core.sel_publik_ikm``
 with the values of every suppressed cell left out: what ``publik_reader`` can read holds
-nothing that a suppression hides. The decision itself is :mod:`.penekanan`'s.
+nothing that a suppression hides. The decision itself is :mod:`.disclosure`'s.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from etl.contract import SQL_DIR
 from etl.settings import Settings, get_settings
-from etl.stages.s5_publish import penekanan
+from etl.stages.s5_publish import disclosure
 
 TOP_SQL = SQL_DIR / "publik" / "unit_teratas.sql"
 COLUMNS = (
@@ -26,60 +26,60 @@ COLUMNS = (
     "kode_kabkota",
     "nama_kabkota",
     "jumlah_unit",
-    *penekanan.NILAI,
+    *disclosure.VALUE_COLUMNS,
     "alasan_penekanan",
     "edisi_referensi",
 )
 
 
-def aturan(settings: Settings | None = None) -> penekanan.Aturan:
+def rules(settings: Settings | None = None) -> disclosure.Rules:
     settings = settings or get_settings()
-    return penekanan.Aturan(
+    return disclosure.Rules(
         settings.sdc_ambang_unit, settings.sdc_dominasi_unit, settings.sdc_dominasi_persen
     )
 
 
-def sel_dari_gudang(conn) -> dict:
+def cells_from_warehouse(conn) -> dict:
     """The table's cells, from ``mart.ikm_per_wilayah`` and the largest units behind it."""
     cur = conn.execute(
         "select tahun, kode_provinsi, nama_provinsi, kode_kabkota, nama_kabkota, skala, "
-        f"jumlah_unit, {', '.join(penekanan.NILAI)}, edisi_referensi "
+        f"jumlah_unit, {', '.join(disclosure.VALUE_COLUMNS)}, edisi_referensi "
         "from mart.ikm_per_wilayah"
     )
     names = [d.name for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    teratas = {
+    largest = {
         (tahun, kabkota, skala): {"nilai_investasi": inv or [], "nilai_produksi": prod or []}
         for tahun, kabkota, skala, inv, prod in conn.execute(TOP_SQL.read_text(encoding="utf-8"))
     }
-    return penekanan.sel_tabel(rows, teratas)
+    return disclosure.table_cells(rows, largest)
 
 
-def _row(cell: penekanan.Sel) -> tuple:
-    tahun, tingkat, kode, skala = cell.kunci
-    induk = cell.induk
-    values = [None if cell.alasan else cell.nilai[name] for name in penekanan.NILAI]
+def _row(cell: disclosure.Cell) -> tuple:
+    tahun, tingkat, kode, skala = cell.key
+    labels = cell.labels
+    values = [None if cell.reason else cell.values[name] for name in disclosure.VALUE_COLUMNS]
     return (
         tahun,
         tingkat,
         kode,
         skala,
-        induk.get("kode_provinsi"),
-        induk.get("nama_provinsi"),
-        induk.get("kode_kabkota"),
-        induk.get("nama_kabkota"),
+        labels.get("kode_provinsi"),
+        labels.get("nama_provinsi"),
+        labels.get("kode_kabkota"),
+        labels.get("nama_kabkota"),
         cell.jumlah_unit,
         *values,
-        cell.alasan,
-        induk.get("edisi_referensi"),
+        cell.reason,
+        labels.get("edisi_referensi"),
     )
 
 
-def bangun(conn, settings: Settings | None = None) -> dict[str, Any]:
+def build(conn, settings: Settings | None = None) -> dict[str, Any]:
     """Recompute the public cells in ``conn``'s transaction; return counts per rule."""
     started = time.monotonic()
-    rules = aturan(settings)
-    cells = penekanan.tekan(sel_dari_gudang(conn), rules)
+    in_force = rules(settings)
+    cells = disclosure.suppress(cells_from_warehouse(conn), in_force)
     conn.execute("delete from core.sel_publik_ikm")
     with conn.cursor().copy(f"copy core.sel_publik_ikm ({', '.join(COLUMNS)}) from stdin") as copy:
         for key in sorted(cells):
@@ -92,9 +92,9 @@ def bangun(conn, settings: Settings | None = None) -> dict[str, Any]:
         "ambang_unit = excluded.ambang_unit, dominasi_unit = excluded.dominasi_unit, "
         "dominasi_persen = excluded.dominasi_persen, dihitung_pada = excluded.dihitung_pada, "
         "detik = excluded.detik",
-        (rules.ambang_unit, rules.dominasi_unit, rules.dominasi_persen, seconds),
+        (in_force.ambang_unit, in_force.dominasi_unit, in_force.dominasi_persen, seconds),
     )
     counts: dict[str, int] = {}
     for cell in cells.values():
-        counts[cell.alasan or "terbit"] = counts.get(cell.alasan or "terbit", 0) + 1
+        counts[cell.reason or "terbit"] = counts.get(cell.reason or "terbit", 0) + 1
     return {"sel_publik": counts, "detik_publik": seconds}

@@ -9,7 +9,7 @@ subtract the suppressed value back, so more cells are suppressed (secondary supp
 no suppressed cell is determined by the published ones: the published totals, read as a linear
 system in the suppressed values, must leave every one of them free.
 
-This module is the pure decision, no database: :mod:`.publik` feeds it the marts and writes
+This module is the pure decision, no database: :mod:`.public_layer` feeds it the marts and writes
 what it decides. One pattern serves every value column (workers, investment, production and
 the counts of units with an attribute), because they all share the table's equations.
 """
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SKALA = ("kecil", "menengah")
-SEMUA = "semua"
-TINGKAT = ("kabkota", "provinsi", "nasional")
-NILAI = (
+SIZE_CLASSES = ("kecil", "menengah")
+ALL_SIZES = "semua"
+LEVELS = ("kabkota", "provinsi", "nasional")
+VALUE_COLUMNS = (
     "tenaga_kerja_laki",
     "tenaga_kerja_perempuan",
     "tenaga_kerja",
@@ -35,15 +35,15 @@ NILAI = (
     "unit_penjualan_online",
 )
 """The values a suppression empties; ``jumlah_unit`` stays published in every cell."""
-DOMINASI = ("nilai_investasi", "nilai_produksi")
+DOMINANCE_COLUMNS = ("nilai_investasi", "nilai_produksi")
 """The magnitudes the dominance rule weighs: an enterprise's money figures."""
 
-Kunci = tuple[int, str, str, str]
+Key = tuple[int, str, str, str]
 """(tahun, tingkat, kode_wilayah, skala); kode_wilayah is '' at the national level."""
 
 
 @dataclass(frozen=True)
-class Aturan:
+class Rules:
     """The rules, from the settings ``IKM_SDC_*``."""
 
     ambang_unit: int = 3
@@ -52,93 +52,95 @@ class Aturan:
 
 
 @dataclass
-class Sel:
+class Cell:
     """One public cell: its count of units, its values, and the largest units' magnitudes."""
 
-    kunci: Kunci
+    key: Key
     jumlah_unit: int
-    nilai: dict[str, int]
-    teratas: dict[str, list[int]]
-    """Per DOMINASI column, the cell's two largest unit values, largest first."""
-    alasan: str | None = None
-    induk: dict[str, str] = field(default_factory=dict)
+    values: dict[str, int]
+    largest: dict[str, list[int]]
+    """Per DOMINANCE_COLUMNS column, the cell's two largest unit values, largest first."""
+    reason: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
     """Names and codes to publish with it (province, kab/kota, reference edition)."""
 
 
-def sel_tabel(baris: Iterable[Mapping], teratas: Mapping[tuple[int, str, str], dict]) -> dict:
+def table_cells(baris: Iterable[Mapping], largest: Mapping[tuple[int, str, str], dict]) -> dict:
     """Every cell of the table, from the mart's kab/kota × size-class rows and each one's two
-    largest unit values per DOMINASI column (keyed by (tahun, kode_kabkota, skala))."""
-    sel: dict[Kunci, Sel] = {}
+    largest unit values per DOMINANCE_COLUMNS column (keyed by (tahun, kode_kabkota, skala))."""
+    cells: dict[Key, Cell] = {}
 
-    def tambah(kunci: Kunci, row: Mapping, tops: dict[str, list[int]], induk: dict) -> None:
-        cell = sel.get(kunci)
+    def add(key: Key, row: Mapping, tops: dict[str, list[int]], labels: dict) -> None:
+        cell = cells.get(key)
         if cell is None:
-            cell = sel[kunci] = Sel(kunci, 0, dict.fromkeys(NILAI, 0), {k: [] for k in DOMINASI})
-            cell.induk = induk
+            cell = cells[key] = Cell(
+                key, 0, dict.fromkeys(VALUE_COLUMNS, 0), {k: [] for k in DOMINANCE_COLUMNS}
+            )
+            cell.labels = labels
         cell.jumlah_unit += int(row["jumlah_unit"])
-        for name in NILAI:
-            cell.nilai[name] += int(row[name] or 0)
-        for name in DOMINASI:
-            cell.teratas[name] = sorted([*cell.teratas[name], *tops.get(name, [])], reverse=True)[
+        for name in VALUE_COLUMNS:
+            cell.values[name] += int(row[name] or 0)
+        for name in DOMINANCE_COLUMNS:
+            cell.largest[name] = sorted([*cell.largest[name], *tops.get(name, [])], reverse=True)[
                 :2
             ]
 
     for row in baris:
         tahun, kabkota, skala = int(row["tahun"]), row["kode_kabkota"], row["skala"]
         provinsi = row["kode_provinsi"] or kabkota[:2]
-        tops = teratas.get((tahun, kabkota, skala), {})
-        edisi = {"edisi_referensi": row["edisi_referensi"]}
-        di_provinsi = {**edisi, "kode_provinsi": provinsi, "nama_provinsi": row["nama_provinsi"]}
-        di_kabkota = {**di_provinsi, "kode_kabkota": kabkota, "nama_kabkota": row["nama_kabkota"]}
-        for s in (skala, SEMUA):
-            tambah((tahun, "kabkota", kabkota, s), row, tops, di_kabkota)
-            tambah((tahun, "provinsi", provinsi, s), row, tops, di_provinsi)
-            tambah((tahun, "nasional", "", s), row, tops, edisi)
-    return sel
+        tops = largest.get((tahun, kabkota, skala), {})
+        edition = {"edisi_referensi": row["edisi_referensi"]}
+        in_province = {**edition, "kode_provinsi": provinsi, "nama_provinsi": row["nama_provinsi"]}
+        in_kabkota = {**in_province, "kode_kabkota": kabkota, "nama_kabkota": row["nama_kabkota"]}
+        for s in (skala, ALL_SIZES):
+            add((tahun, "kabkota", kabkota, s), row, tops, in_kabkota)
+            add((tahun, "provinsi", provinsi, s), row, tops, in_province)
+            add((tahun, "nasional", "", s), row, tops, edition)
+    return cells
 
 
-def persamaan(sel: Mapping[Kunci, Sel]) -> list[tuple[Kunci, list[Kunci]]]:
+def equations(cells: Mapping[Key, Cell]) -> list[tuple[Key, list[Key]]]:
     """The table's additivity: (total, parts) per equation. A cell of no units is no unknown
     (every count is published, so anyone knows its values are zero) and is left out."""
-    sama: list[tuple[Kunci, list[Kunci]]] = []
-    anak: dict[Kunci, list[Kunci]] = {}
-    for tahun, tingkat, kode, skala in sel:
-        if skala != SEMUA:
-            total = (tahun, tingkat, kode, SEMUA)
-            anak.setdefault(total, []).append((tahun, tingkat, kode, skala))
+    eqs: list[tuple[Key, list[Key]]] = []
+    parts_of: dict[Key, list[Key]] = {}
+    for tahun, tingkat, kode, skala in cells:
+        if skala != ALL_SIZES:
+            total = (tahun, tingkat, kode, ALL_SIZES)
+            parts_of.setdefault(total, []).append((tahun, tingkat, kode, skala))
         if tingkat == "kabkota":
-            anak.setdefault(
+            parts_of.setdefault(
                 (
                     tahun,
                     "provinsi",
-                    sel[(tahun, tingkat, kode, skala)].induk["kode_provinsi"],
+                    cells[(tahun, tingkat, kode, skala)].labels["kode_provinsi"],
                     skala,
                 ),
                 [],
             ).append((tahun, tingkat, kode, skala))
         elif tingkat == "provinsi":
-            anak.setdefault((tahun, "nasional", "", skala), []).append(
+            parts_of.setdefault((tahun, "nasional", "", skala), []).append(
                 (tahun, tingkat, kode, skala)
             )
-    for total in sorted(anak):
+    for total in sorted(parts_of):
         # the province's size-class cells and its kab/kota totals are both its parts: two
         # equations for one total, both published
-        groups: dict[str, list[Kunci]] = {}
-        for part in anak[total]:
+        groups: dict[str, list[Key]] = {}
+        for part in parts_of[total]:
             groups.setdefault("skala" if part[1] == total[1] else "wilayah", []).append(part)
         for parts in groups.values():
-            sama.append((total, sorted(parts)))
-    return sama
+            eqs.append((total, sorted(parts)))
+    return eqs
 
 
-def tertentu(dirahasiakan: set[Kunci], sama: list[tuple[Kunci, list[Kunci]]]) -> set[Kunci]:
+def determined(hidden: set[Key], eqs: list[tuple[Key, list[Key]]]) -> set[Key]:
     """The suppressed cells whose values the published cells determine: x_i is determined by
     A x = b exactly when row i of a basis of A's null space is zero."""
-    if not dirahasiakan:
+    if not hidden:
         return set()
-    index = {k: i for i, k in enumerate(sorted(dirahasiakan))}
+    index = {k: i for i, k in enumerate(sorted(hidden))}
     rows = []
-    for total, parts in sama:
+    for total, parts in eqs:
         row = np.zeros(len(index))
         for key, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
             if key in index:
@@ -152,41 +154,46 @@ def tertentu(dirahasiakan: set[Kunci], sama: list[tuple[Kunci, list[Kunci]]]) ->
     rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
     null = vt[rank:].T  # one column per free direction
     free = np.abs(null).max(axis=1) > 1e-9 if null.size else np.zeros(len(index), bool)
-    keys = sorted(dirahasiakan)
+    keys = sorted(hidden)
     return {keys[i] for i in range(len(keys)) if not free[i]}
 
 
-def _primer(cell: Sel, aturan: Aturan) -> str | None:
-    if 0 < cell.jumlah_unit < aturan.ambang_unit:
+def _primary(cell: Cell, rules: Rules) -> str | None:
+    if 0 < cell.jumlah_unit < rules.ambang_unit:
         return "ambang"
-    for name in DOMINASI:
-        total = cell.nilai[name]
-        largest = sum(cell.teratas[name][: aturan.dominasi_unit])
-        if total > 0 and largest * 100 > aturan.dominasi_persen * total:
+    for name in DOMINANCE_COLUMNS:
+        total = cell.values[name]
+        largest = sum(cell.largest[name][: rules.dominasi_unit])
+        if total > 0 and largest * 100 > rules.dominasi_persen * total:
             return "dominasi"
     return None
 
 
-def _biaya(cell: Sel) -> tuple:
+def _cost(cell: Cell) -> tuple:
     """Which published cell to give up for another: a kab/kota cell before a province's, a
     size class before a total, the smallest first (the least information lost)."""
-    _, tingkat, _kode, skala = cell.kunci
-    return (TINGKAT.index(tingkat), skala == SEMUA, cell.jumlah_unit, cell.nilai["nilai_produksi"])
+    _, tingkat, _kode, skala = cell.key
+    return (
+        LEVELS.index(tingkat),
+        skala == ALL_SIZES,
+        cell.jumlah_unit,
+        cell.values["nilai_produksi"],
+    )
 
 
-def tekan(sel: dict[Kunci, Sel], aturan: Aturan) -> dict[Kunci, Sel]:
-    """Set each cell's ``alasan``: primary suppression, then secondary until no suppressed
+def suppress(cells: dict[Key, Cell], rules: Rules) -> dict[Key, Cell]:
+    """Set each cell's ``reason``: primary suppression, then secondary until no suppressed
     cell is determined by the published ones. Raises when no pattern protects them all (then
     nothing may be published)."""
-    for cell in sel.values():
-        cell.alasan = _primer(cell, aturan)
-    sama = persamaan(sel)
-    of_cell: dict[Kunci, list[int]] = {}
-    for i, (total, parts) in enumerate(sama):
+    for cell in cells.values():
+        cell.reason = _primary(cell, rules)
+    eqs = equations(cells)
+    of_cell: dict[Key, list[int]] = {}
+    for i, (total, parts) in enumerate(eqs):
         for key in (total, *parts):
             of_cell.setdefault(key, []).append(i)
-    hidden = {k for k, c in sel.items() if c.alasan}
-    while exposed := tertentu(hidden, sama):
+    hidden = {k for k, c in cells.items() if c.reason}
+    while exposed := determined(hidden, eqs):
         touched: set[int] = set()
         added = False
         for key in sorted(exposed):
@@ -194,19 +201,19 @@ def tekan(sel: dict[Kunci, Sel], aturan: Aturan) -> dict[Kunci, Sel]:
                 continue  # an equation of it changed in this round: look again first
             choice = None
             for i in of_cell[key]:
-                total, parts = sama[i]
+                total, parts = eqs[i]
                 members = [total, *parts]
                 unknown = sum(1 for m in members if m in hidden)
                 for member in members:
                     if member in hidden:
                         continue
-                    rank = (unknown != 1, _biaya(sel[member]))
+                    rank = (unknown != 1, _cost(cells[member]))
                     if choice is None or rank < choice[0]:
                         choice = (rank, member, i)
             if choice is None:
                 continue
             _, member, i = choice
-            sel[member].alasan = "sekunder"
+            cells[member].reason = "sekunder"
             hidden.add(member)
             touched.update(of_cell[member])
             added = True
@@ -215,4 +222,4 @@ def tekan(sel: dict[Kunci, Sel], aturan: Aturan) -> dict[Kunci, Sel]:
                 f"no suppression pattern protects {len(exposed)} cell(s), e.g. "
                 f"{sorted(exposed)[0]}: nothing is published"
             )
-    return sel
+    return cells
