@@ -278,16 +278,6 @@ PUBLIK_FORBIDDEN = {
     "replace a public view": "create or replace view publik.aturan_penekanan as select 1 as a",
     "become superuser": "alter role publik_reader superuser",
 }
-PUBLIK_FORBIDDEN.pop(
-    "refresh a mart"
-)  # permission checked after the name: covered by 'read a mart'
-PUBLIK_FORBIDDEN.pop("create a table in mart")
-PUBLIK_FORBIDDEN.pop("create a view in mart")
-PUBLIK_FORBIDDEN.pop("drop a mart")
-PUBLIK_FORBIDDEN.pop("drop a view")
-PUBLIK_FORBIDDEN.pop("rename a mart")
-PUBLIK_FORBIDDEN.pop("comment on a mart")
-PUBLIK_FORBIDDEN.pop("index a mart")
 
 
 @pytest.mark.parametrize("what", sorted(PUBLIK_FORBIDDEN))
