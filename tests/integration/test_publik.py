@@ -214,8 +214,8 @@ def test_the_attack_recovers_values_when_secondary_suppression_is_left_out(craft
     """The intruder is not toothless: with primary suppression only, it gets the true values."""
     truth = true_cells(crafted)
     with connect() as conn:
-        cells = public_layer.cells_from_warehouse(conn)
-    rules = public_layer.rules()
+        rules = public_layer.rules()
+        cells = public_layer.cells_from_warehouse(conn, rules)
     rows = []
     for cell in cells.values():
         cell.reason = disclosure._primary(cell, rules)

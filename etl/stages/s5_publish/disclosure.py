@@ -51,6 +51,13 @@ class Rules:
     dominasi_persen: float = 85.0
 
 
+Leaf = tuple[int, str, str]
+"""(tahun, kode_kabkota, skala): the mart's own grain, of which every cell is a sum."""
+Largest = list[tuple[int, bool]]
+"""A cell's two largest unit values, largest first, each with whether it is exact or only an
+upper bound (the second largest, when only the largest was read)."""
+
+
 @dataclass
 class Cell:
     """One public cell: its count of units, its values, and the largest units' magnitudes."""
@@ -58,19 +65,30 @@ class Cell:
     key: Key
     jumlah_unit: int
     values: dict[str, int]
-    largest: dict[str, list[int]]
-    """Per DOMINANCE_COLUMNS column, the cell's two largest unit values, largest first."""
+    largest: dict[str, Largest]
+    """Per DOMINANCE_COLUMNS column, the cell's two largest unit values (:data:`Largest`)."""
+    leaves: list[Leaf] = field(default_factory=list)
     reason: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     """Names and codes to publish with it (province, kab/kota, reference edition)."""
 
 
-def table_cells(baris: Iterable[Mapping], largest: Mapping[tuple[int, str, str], dict]) -> dict:
+def bounded(largest: int, total: int, units: int) -> Largest:
+    """What the largest value alone tells of the two largest: the second is exact for one or
+    two units, and otherwise at most both the largest and the rest of the total."""
+    if units <= 1:
+        return [(largest, True)]
+    if units == 2:
+        return [(largest, True), (total - largest, True)]
+    return [(largest, True), (min(largest, total - largest), False)]
+
+
+def table_cells(rows: Iterable[Mapping], largest: Mapping[Leaf, dict[str, Largest]]) -> dict:
     """Every cell of the table, from the mart's kab/kota × size-class rows and each one's two
-    largest unit values per DOMINANCE_COLUMNS column (keyed by (tahun, kode_kabkota, skala))."""
+    largest unit values per DOMINANCE_COLUMNS column (:data:`Largest`, keyed by its leaf)."""
     cells: dict[Key, Cell] = {}
 
-    def add(key: Key, row: Mapping, tops: dict[str, list[int]], labels: dict) -> None:
+    def add(key: Key, row: Mapping, leaf: Leaf, labels: dict) -> None:
         cell = cells.get(key)
         if cell is None:
             cell = cells[key] = Cell(
@@ -78,24 +96,25 @@ def table_cells(baris: Iterable[Mapping], largest: Mapping[tuple[int, str, str],
             )
             cell.labels = labels
         cell.jumlah_unit += int(row["jumlah_unit"])
+        cell.leaves.append(leaf)
         for name in VALUE_COLUMNS:
             cell.values[name] += int(row[name] or 0)
         for name in DOMINANCE_COLUMNS:
-            cell.largest[name] = sorted([*cell.largest[name], *tops.get(name, [])], reverse=True)[
-                :2
-            ]
+            # the two largest of a union are among the two largest of each part
+            merged = [*cell.largest[name], *largest[leaf][name]]
+            cell.largest[name] = sorted(merged, key=lambda v: v[0], reverse=True)[:2]
 
-    for row in baris:
+    for row in rows:
         tahun, kabkota, skala = int(row["tahun"]), row["kode_kabkota"], row["skala"]
         provinsi = row["kode_provinsi"] or kabkota[:2]
-        tops = largest.get((tahun, kabkota, skala), {})
+        leaf = (tahun, kabkota, skala)
         edition = {"edisi_referensi": row["edisi_referensi"]}
         in_province = {**edition, "kode_provinsi": provinsi, "nama_provinsi": row["nama_provinsi"]}
         in_kabkota = {**in_province, "kode_kabkota": kabkota, "nama_kabkota": row["nama_kabkota"]}
         for s in (skala, ALL_SIZES):
-            add((tahun, "kabkota", kabkota, s), row, tops, in_kabkota)
-            add((tahun, "provinsi", provinsi, s), row, tops, in_province)
-            add((tahun, "nasional", "", s), row, tops, edition)
+            add((tahun, "kabkota", kabkota, s), row, leaf, in_kabkota)
+            add((tahun, "provinsi", provinsi, s), row, leaf, in_province)
+            add((tahun, "nasional", "", s), row, leaf, edition)
     return cells
 
 
@@ -158,15 +177,38 @@ def determined(hidden: set[Key], eqs: list[tuple[Key, list[Key]]]) -> set[Key]:
     return {keys[i] for i in range(len(keys)) if not free[i]}
 
 
+def _dominated(cell: Cell, rules: Rules) -> bool | None:
+    """Do the cell's largest units hold more than the share? None: the bounds cannot tell."""
+    unsure = False
+    for name in DOMINANCE_COLUMNS:
+        total = cell.values[name]
+        top = cell.largest[name][: rules.dominasi_unit]
+        if total <= 0 or sum(v for v, _ in top) * 100 <= rules.dominasi_persen * total:
+            continue  # not dominated, even at the bounds
+        if all(exact for _, exact in top):
+            return True
+        unsure = True
+    return None if unsure else False
+
+
 def _primary(cell: Cell, rules: Rules) -> str | None:
     if 0 < cell.jumlah_unit < rules.ambang_unit:
         return "ambang"
-    for name in DOMINANCE_COLUMNS:
-        total = cell.values[name]
-        largest = sum(cell.largest[name][: rules.dominasi_unit])
-        if total > 0 and largest * 100 > rules.dominasi_persen * total:
-            return "dominasi"
-    return None
+    dominated = _dominated(cell, rules)
+    if dominated is None:
+        raise ValueError(f"the dominance of {cell.key} needs its exact largest units")
+    return "dominasi" if dominated else None
+
+
+def undecided_leaves(cells: Mapping[Key, Cell], rules: Rules) -> set[Leaf]:
+    """The leaves whose exact two largest units are needed: those of every cell that the
+    threshold does not already suppress and whose dominance the bounds cannot decide."""
+    return {
+        leaf
+        for cell in cells.values()
+        if not 0 < cell.jumlah_unit < rules.ambang_unit and _dominated(cell, rules) is None
+        for leaf in cell.leaves
+    }
 
 
 def _cost(cell: Cell) -> tuple:

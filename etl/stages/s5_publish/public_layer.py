@@ -15,6 +15,7 @@ from etl.contract import SQL_DIR
 from etl.settings import Settings, get_settings
 from etl.stages.s5_publish import disclosure
 
+MAX_SQL = SQL_DIR / "publik" / "unit_terbesar.sql"
 TOP_SQL = SQL_DIR / "publik" / "unit_teratas.sql"
 COLUMNS = (
     "tahun",
@@ -39,8 +40,13 @@ def rules(settings: Settings | None = None) -> disclosure.Rules:
     )
 
 
-def cells_from_warehouse(conn) -> dict:
-    """The table's cells, from ``mart.ikm_per_wilayah`` and the largest units behind it."""
+def cells_from_warehouse(conn, in_force: disclosure.Rules) -> dict:
+    """The table's cells, from ``mart.ikm_per_wilayah`` and the largest units behind it.
+
+    One hashed pass reads each leaf's largest unit, which bounds the second largest; only the
+    leaves of cells that the bounds leave undecided are read again for their exact two largest
+    (a sort of those units alone, not of the whole register).
+    """
     cur = conn.execute(
         "select tahun, kode_provinsi, nama_provinsi, kode_kabkota, nama_kabkota, skala, "
         f"jumlah_unit, {', '.join(disclosure.VALUE_COLUMNS)}, edisi_referensi "
@@ -48,10 +54,30 @@ def cells_from_warehouse(conn) -> dict:
     )
     names = [d.name for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    largest = {
-        (tahun, kabkota, skala): {"nilai_investasi": inv or [], "nilai_produksi": prod or []}
-        for tahun, kabkota, skala, inv, prod in conn.execute(TOP_SQL.read_text(encoding="utf-8"))
+    leaf_rows = {(int(r["tahun"]), r["kode_kabkota"], r["skala"]): r for r in rows}
+    largest: dict[disclosure.Leaf, dict[str, disclosure.Largest]] = {}
+    for tahun, kabkota, skala, *maxima in conn.execute(MAX_SQL.read_text(encoding="utf-8")):
+        row = leaf_rows.get((tahun, kabkota, skala))
+        if row is None:
+            continue
+        largest[(tahun, kabkota, skala)] = {
+            name: disclosure.bounded(int(value), int(row[name]), int(row["jumlah_unit"]))
+            for name, value in zip(disclosure.DOMINANCE_COLUMNS, maxima, strict=True)
+        }
+    cells = disclosure.table_cells(rows, largest)
+    undecided = sorted(disclosure.undecided_leaves(cells, in_force))
+    if not undecided:
+        return cells
+    params = {
+        "tahun": [leaf[0] for leaf in undecided],
+        "kabkota": [leaf[1] for leaf in undecided],
+        "skala": [leaf[2] for leaf in undecided],
     }
+    for tahun, kabkota, skala, *tops in conn.execute(TOP_SQL.read_text(encoding="utf-8"), params):
+        largest[(tahun, kabkota, skala)] = {
+            name: [(int(v), True) for v in values or []]
+            for name, values in zip(disclosure.DOMINANCE_COLUMNS, tops, strict=True)
+        }
     return disclosure.table_cells(rows, largest)
 
 
@@ -79,7 +105,7 @@ def build(conn, settings: Settings | None = None) -> dict[str, Any]:
     """Recompute the public cells in ``conn``'s transaction; return counts per rule."""
     started = time.monotonic()
     in_force = rules(settings)
-    cells = disclosure.suppress(cells_from_warehouse(conn), in_force)
+    cells = disclosure.suppress(cells_from_warehouse(conn, in_force), in_force)
     conn.execute("delete from core.sel_publik_ikm")
     with conn.cursor().copy(f"copy core.sel_publik_ikm ({', '.join(COLUMNS)}) from stdin") as copy:
         for key in sorted(cells):
