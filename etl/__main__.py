@@ -14,6 +14,7 @@ from etl.portal import accounts as portal_accounts
 from etl.portal import cli as portal_cli
 from etl.portal import templat
 from etl.stages import s1_landing, s2_extract, s3_validate, s4_load, s5_publish
+from etl.stages.s5_publish import release
 from etl.warehouse import cli as warehouse_cli
 
 COMMANDS = (
@@ -22,6 +23,7 @@ COMMANDS = (
     s3_validate,  # validate
     s4_load,  # load
     s5_publish,  # publish, marts
+    release,  # rilis (open-data release)
     flow,  # process, run-day
     reprocess,  # reprocess
     warehouse_cli,  # warehouse, migrate, reference
