@@ -4,15 +4,17 @@
 #
 #   SUPERSET_SECRET_KEY, SUPERSET_METADATA_URI (postgresql+psycopg2://… of database superset),
 #   SUPERSET_ADMIN_USERNAME / SUPERSET_ADMIN_PASSWORD, SUPERSET_WAREHOUSE_URI (the warehouse as
-#   bi_reader) come from the compose file (and its .env). Every step is idempotent, so a
-#   restarted container converges on the same state; the dashboard is imported from the
-#   versioned export by the script `make bi` uses (impor_dasbor.py).
+#   bi_reader, for the dashboard on the marts) and SUPERSET_PUBLIK_URI (the warehouse as
+#   publik_reader, for the public dashboard) come from the compose file (and its .env). Every
+#   step is idempotent, so a restarted container converges on the same state; the dashboards
+#   are imported from the versioned exports by the script `make bi` uses (impor_dasbor.py).
 set -euo pipefail
 
 : "${SUPERSET_SECRET_KEY:?SUPERSET_SECRET_KEY is not set}"
 : "${SUPERSET_METADATA_URI:?SUPERSET_METADATA_URI is not set}"
 : "${SUPERSET_ADMIN_PASSWORD:?SUPERSET_ADMIN_PASSWORD is not set}"
 : "${SUPERSET_WAREHOUSE_URI:?SUPERSET_WAREHOUSE_URI is not set}"
+: "${SUPERSET_PUBLIK_URI:?SUPERSET_PUBLIK_URI is not set (the warehouse as publik_reader)}"
 export SUPERSET_ADMIN_USERNAME="${SUPERSET_ADMIN_USERNAME:-admin}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +37,7 @@ echo "• Superset metadata: db upgrade"
 superset db upgrade
 echo "• roles and permissions: init"
 superset init
-echo "• admin login and the IKM dashboard (database: the warehouse as bi_reader)"
+echo "• admin login and the IKM dashboards (databases: the warehouse as bi_reader, as publik_reader)"
 python "$HERE/impor_dasbor.py" siapkan
 
 echo "• Superset on 0.0.0.0:8088"

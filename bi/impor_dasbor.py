@@ -1,20 +1,29 @@
-"""Import (or export) the IKM dashboard: the one path ``make bi`` and docker compose both use.
+"""Import (or export) the IKM dashboards: the one path ``make bi`` and docker compose both use.
 
 Run by Superset's own Python (``.venv-bi/bin/python`` here, the image's python in compose),
 with ``SUPERSET_CONFIG_PATH`` set, after ``superset db upgrade`` and ``superset init``:
 
-    python bi/impor_dasbor.py siapkan   # admin login, then the dashboard with its database
-    python bi/impor_dasbor.py ekspor    # the dashboard as Superset holds it, back into the repo
+    python bi/impor_dasbor.py siapkan   # admin login, then each dashboard with its database
+    python bi/impor_dasbor.py ekspor    # the dashboards as Superset holds them, back into the repo
+
+Two versioned exports, each with a database of its own (:data:`EKSPOR`):
+
+- ``bi/dashboard``: "IKM – Ringkasan nasional" on database *Gudang IKM*, the warehouse as
+  ``bi_reader`` (schema ``mart``), whose URI is ``SUPERSET_WAREHOUSE_URI``;
+- ``bi/dashboard_publik``: "IKM – Data publik" on database *Data publik IKM*, the warehouse as
+  ``publik_reader`` (schema ``publik``, the disclosure-controlled public layer, nothing else),
+  whose URI is ``SUPERSET_PUBLIK_URI``.
 
 ``siapkan`` reads ``SUPERSET_ADMIN_USERNAME`` / ``SUPERSET_ADMIN_PASSWORD`` (created, or its
-password reset when it changed) and ``SUPERSET_WAREHOUSE_URI``, the warehouse as ``bi_reader``
-with its password. The export in ``bi/dashboard`` never holds that password: at import the
-database file's URI is replaced in a zip written to a private temporary file, whose contents
-go through Superset's own import commands (as ``superset import-dashboards -p`` does), every
-object overwritten by UUID, so the export is what Superset shows after each import.
+password reset when it changed) and both URIs, each with its role's password. No export ever
+holds a password: at import each database file's URI is replaced in a zip written to a private
+temporary file, whose contents go through Superset's own import commands (as ``superset
+import-dashboards -p`` does), every object overwritten by UUID, so each export is what
+Superset shows after each import.
 
-``ekspor`` writes Superset's export back with stable file names (no database ids) and the
-database URI masked, so a change made in the UI shows up as a readable diff.
+``ekspor`` writes Superset's export of each dashboard back into its folder with stable file
+names (no database ids) and the database URI masked, so a change made in the UI shows up as a
+readable diff.
 """
 
 from __future__ import annotations
@@ -25,14 +34,40 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
-EXPORT_DIR = HERE / "dashboard"
-URI_IN_REPO = "postgresql+psycopg2://bi_reader:XXXXXXXXXX@gudang/ikm"
-"""What the committed database file says; the real URI only ever lives in a temp file."""
+
+
+@dataclass(frozen=True)
+class Ekspor:
+    """One versioned export: its folder, the variable holding its database's real URI, and the
+    placeholder URI the committed database file says (the real one only lives in a temp file)."""
+
+    folder: str
+    uri_variable: str
+    uri_in_repo: str
+
+    @property
+    def path(self) -> Path:
+        return HERE / self.folder
+
+
+EKSPOR = (
+    Ekspor(
+        "dashboard",
+        "SUPERSET_WAREHOUSE_URI",
+        "postgresql+psycopg2://bi_reader:XXXXXXXXXX@gudang/ikm",
+    ),
+    Ekspor(
+        "dashboard_publik",
+        "SUPERSET_PUBLIK_URI",
+        "postgresql+psycopg2://publik_reader:XXXXXXXXXX@gudang/ikm",
+    ),
+)
 
 
 def _bundle(export_dir: Path, database_uri: str, out: Path) -> int:
@@ -72,13 +107,13 @@ def _ensure_admin(username: str, password: str) -> str:
     return "unchanged"
 
 
-def _refresh_columns() -> None:
-    """Each imported dataset's columns as the warehouse has them now (a mart may have gained
+def _refresh_columns(export_dir: Path) -> None:
+    """Each imported dataset's columns as the warehouse has them now (a view may have gained
     a column since the export); the export's labels and metrics stay."""
     from superset import db
     from superset.connectors.sqla.models import SqlaTable
 
-    for path in (EXPORT_DIR / "datasets").rglob("*.yaml"):
+    for path in (export_dir / "datasets").rglob("*.yaml"):
         uuid = yaml.safe_load(path.read_text(encoding="utf-8"))["uuid"]
         dataset = db.session.query(SqlaTable).filter_by(uuid=uuid).one()
         dataset.fetch_metadata()
@@ -90,7 +125,9 @@ def siapkan() -> None:
 
     username = os.environ.get("SUPERSET_ADMIN_USERNAME", "admin")
     password = os.environ.get("SUPERSET_ADMIN_PASSWORD", "admin")
-    database_uri = os.environ["SUPERSET_WAREHOUSE_URI"]
+    missing = [e.uri_variable for e in EKSPOR if not os.environ.get(e.uri_variable)]
+    if missing:
+        raise SystemExit(f"{', '.join(missing)} not set: each dashboard's database URI")
     app = create_app()
     with app.app_context():
         from superset import security_manager
@@ -102,27 +139,28 @@ def siapkan() -> None:
         from superset.utils.core import override_user
 
         print(f"admin {username}: {_ensure_admin(username, password)}", flush=True)
-        with tempfile.TemporaryDirectory(prefix="ikm-dasbor-") as tmp:
-            os.chmod(tmp, 0o700)
-            zip_path = Path(tmp) / "ikm_dasbor.zip"
-            files = _bundle(EXPORT_DIR, database_uri, zip_path)
-            with zipfile.ZipFile(zip_path) as bundle:
-                contents = get_contents_from_bundle(bundle)
-        with override_user(security_manager.find_user(username=username)):
-            # A dashboard import keeps the database, datasets and charts it finds (by UUID)
-            # as they are; importing each kind first, with overwrite, brings every one of
-            # them to the export and the database to the current URI and password.
-            for command, kind in (
-                (ImportDatabasesCommand, "Database"),
-                (ImportDatasetsCommand, "SqlaTable"),
-                (ImportChartsCommand, "Slice"),
-                (ImportDashboardsCommand, "Dashboard"),
-            ):
-                typed = dict(contents)
-                typed["metadata.yaml"] = yaml.safe_dump({"version": "1.0.0", "type": kind})
-                command(typed, overwrite=True).run()
-            _refresh_columns()
-        print(f"dashboard imported from {EXPORT_DIR} ({files} files)", flush=True)
+        for export in EKSPOR:
+            with tempfile.TemporaryDirectory(prefix="ikm-dasbor-") as tmp:
+                os.chmod(tmp, 0o700)
+                zip_path = Path(tmp) / "ikm_dasbor.zip"
+                files = _bundle(export.path, os.environ[export.uri_variable], zip_path)
+                with zipfile.ZipFile(zip_path) as bundle:
+                    contents = get_contents_from_bundle(bundle)
+            with override_user(security_manager.find_user(username=username)):
+                # A dashboard import keeps the database, datasets and charts it finds (by
+                # UUID) as they are; importing each kind first, with overwrite, brings every
+                # one of them to the export and the database to the current URI and password.
+                for command, kind in (
+                    (ImportDatabasesCommand, "Database"),
+                    (ImportDatasetsCommand, "SqlaTable"),
+                    (ImportChartsCommand, "Slice"),
+                    (ImportDashboardsCommand, "Dashboard"),
+                ):
+                    typed = dict(contents)
+                    typed["metadata.yaml"] = yaml.safe_dump({"version": "1.0.0", "type": kind})
+                    command(typed, overwrite=True).run()
+                _refresh_columns(export.path)
+            print(f"dashboard imported from {export.path} ({files} files)", flush=True)
 
 
 def _stable_name(prefix: str, config: dict) -> str:
@@ -147,54 +185,66 @@ def _stable_dataset(config: dict) -> None:
             item["expression"] = None
 
 
-def ekspor(out_dir: Path) -> None:
+def _export_files(export: Ekspor, username: str) -> dict[str, str]:
+    """Superset's export of the dashboards of one folder, as the files to write there."""
     from superset import db, security_manager
+    from superset.commands.dashboard.export import ExportDashboardsCommand
+    from superset.models.dashboard import Dashboard
+    from superset.utils.core import override_user
+
+    uuids = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))["uuid"]
+        for p in (export.path / "dashboards").glob("*.yaml")
+    ]
+    ids = [d.id for d in db.session.query(Dashboard).filter(Dashboard.uuid.in_(uuids))]
+    if len(ids) != len(uuids):
+        raise SystemExit(f"dashboards {uuids} not all in Superset: import them first")
+    files: dict[str, str] = {}
+    with override_user(security_manager.find_user(username=username)):
+        for name, content in ExportDashboardsCommand(ids).run():
+            prefix = name.split("/", 1)[0]
+            config = yaml.safe_load(content())
+            if prefix == "metadata.yaml":
+                config.pop("timestamp", None)  # a diff per export otherwise
+                files[name] = yaml.safe_dump(config, sort_keys=False)
+                continue
+            if prefix == "databases":
+                config["sqlalchemy_uri"] = export.uri_in_repo
+            if prefix == "datasets":
+                _stable_dataset(config)
+            files[_stable_name(prefix, config)] = yaml.safe_dump(
+                config, sort_keys=False, allow_unicode=True
+            )
+    return files
+
+
+def ekspor(out_root: Path) -> None:
+    """Each export folder of :data:`EKSPOR` written again under ``out_root`` (the repo's
+    ``bi/`` by default) from what Superset holds."""
     from superset.app import create_app
 
     app = create_app()
+    username = os.environ.get("SUPERSET_ADMIN_USERNAME", "admin")
     with app.app_context():
-        from superset.commands.dashboard.export import ExportDashboardsCommand
-        from superset.models.dashboard import Dashboard
-        from superset.utils.core import override_user
-
-        uuids = [
-            yaml.safe_load(p.read_text(encoding="utf-8"))["uuid"]
-            for p in (EXPORT_DIR / "dashboards").glob("*.yaml")
-        ]
-        ids = [d.id for d in db.session.query(Dashboard).filter(Dashboard.uuid.in_(uuids))]
-        if len(ids) != len(uuids):
-            raise SystemExit(f"dashboards {uuids} not all in Superset: import them first")
-        username = os.environ.get("SUPERSET_ADMIN_USERNAME", "admin")
-        files: dict[str, str] = {}
-        with override_user(security_manager.find_user(username=username)):
-            for name, content in ExportDashboardsCommand(ids).run():
-                prefix = name.split("/", 1)[0]
-                config = yaml.safe_load(content())
-                if prefix == "metadata.yaml":
-                    config.pop("timestamp", None)  # a diff per export otherwise
-                    files[name] = yaml.safe_dump(config, sort_keys=False)
-                    continue
-                if prefix == "databases":
-                    config["sqlalchemy_uri"] = URI_IN_REPO
-                if prefix == "datasets":
-                    _stable_dataset(config)
-                files[_stable_name(prefix, config)] = yaml.safe_dump(
-                    config, sort_keys=False, allow_unicode=True
-                )
-    shutil.rmtree(out_dir, ignore_errors=True)
-    for name, text in files.items():
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    print(f"{len(files)} files written to {out_dir}")
+        written = {export: _export_files(export, username) for export in EKSPOR}
+    for export, files in written.items():
+        out_dir = out_root / export.folder
+        shutil.rmtree(out_dir, ignore_errors=True)
+        for name, text in files.items():
+            path = out_dir / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        print(f"{len(files)} files written to {out_dir}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="perintah", required=True)
-    sub.add_parser("siapkan", help="admin login and dashboard import")
-    p = sub.add_parser("ekspor", help="export the dashboard into bi/dashboard")
-    p.add_argument("--ke", type=Path, default=EXPORT_DIR, help="folder to write")
+    sub.add_parser("siapkan", help="admin login and the dashboards' import")
+    p = sub.add_parser("ekspor", help="the dashboards into bi/dashboard and bi/dashboard_publik")
+    p.add_argument(
+        "--ke", type=Path, default=HERE, help="folder to write each export folder into (bi/)"
+    )
     args = parser.parse_args(argv)
     if args.perintah == "siapkan":
         siapkan()

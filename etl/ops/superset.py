@@ -4,9 +4,9 @@ Superset 6.1.0 cannot share Airflow's pins, so it lives in its own venv (``.venv
 lock ``bi/requirements.txt``) and runs only as subprocesses of that venv: importing ``etl``
 never imports Superset. Its metadata is a separate database (``superset``) on the warehouse's
 server, like Airflow's; its configuration and secret key stay under the state folder. The
-dashboard comes from the versioned export in ``bi/dashboard`` through ``bi/impor_dasbor.py``
-(the same import docker compose runs), with the warehouse registered as ``bi_reader``, which
-reads schema ``mart`` only.
+dashboards come from the versioned exports through ``bi/impor_dasbor.py`` (the import docker
+compose runs): ``bi/dashboard`` on the warehouse as ``bi_reader`` (schema ``mart`` only), and
+``bi/dashboard_publik`` on it as ``publik_reader`` (the public layer, schema ``publik``, only).
 
 Every step is skipped when nothing it depends on changed (venv by the lock's digest, ``db
 upgrade`` + ``init`` by the metadata revision, the import by the export's digest), so a second
@@ -44,10 +44,14 @@ BI_DIR = PROJECT_ROOT / "bi"
 VENV = PROJECT_ROOT / ".venv-bi"
 REQUIREMENTS = BI_DIR / "requirements.txt"
 EXPORT_DIR = BI_DIR / "dashboard"
+EXPORT_PUBLIK_DIR = BI_DIR / "dashboard_publik"
 IMPORT_SCRIPT = BI_DIR / "impor_dasbor.py"
 SETTINGS_FILE = BI_DIR / "superset_settings.py"
 SUPERSET_DB = "superset"
 DASHBOARD_SLUG = "ikm-ringkasan"
+DASHBOARD_PUBLIK_SLUG = "ikm-data-publik"
+# What the import depends on besides files: the admin's login and each database's URI.
+IMPORT_VARIABLES = ("SUPERSET_ADMIN_", "SUPERSET_WAREHOUSE_URI", "SUPERSET_PUBLIK_URI")
 
 
 def admin_login() -> Login:
@@ -162,8 +166,9 @@ def write_config(folder: Path, metadata: URL) -> Path:
     return path
 
 
-def superset_environment(folder: Path, metadata: URL, database_uri: str) -> dict[str, str]:
-    """What every Superset subprocess needs: its config, home, login and the warehouse URI."""
+def superset_environment(folder: Path, metadata: URL, uris: dict[str, URL]) -> dict[str, str]:
+    """What every Superset subprocess needs: its config, home, login and the warehouse's URIs
+    (``SUPERSET_WAREHOUSE_URI`` as bi_reader, ``SUPERSET_PUBLIK_URI`` as publik_reader)."""
     login = admin_login()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPERSET_", "FLASK_"))}
     env.update(
@@ -172,26 +177,27 @@ def superset_environment(folder: Path, metadata: URL, database_uri: str) -> dict
             "SUPERSET_HOME": str(folder),
             "SUPERSET_ADMIN_USERNAME": login.username,
             "SUPERSET_ADMIN_PASSWORD": login.password,
-            "SUPERSET_WAREHOUSE_URI": database_uri,
             "PYTHONUNBUFFERED": "1",
+            **{k: url.render_as_string(hide_password=False) for k, url in uris.items()},
         }
     )
     return env
 
 
 def _metadata_state(metadata: URL) -> tuple[str | None, bool]:
-    """(Superset's alembic revision, whether the dashboard is there) in its metadata DB."""
+    """(Superset's alembic revision, whether both dashboards are there) in its metadata DB."""
     from etl.warehouse import libpq_dsn
 
+    slugs = [DASHBOARD_SLUG, DASHBOARD_PUBLIK_SLUG]
     try:
         with psycopg.connect(libpq_dsn(metadata)) as conn:
             revision = conn.execute("select version_num from alembic_version").fetchone()
-            dashboard = conn.execute(
-                "select 1 from dashboards where slug = %s", (DASHBOARD_SLUG,)
+            (found,) = conn.execute(
+                "select count(*) from dashboards where slug = any(%s)", (slugs,)
             ).fetchone()
     except psycopg.errors.UndefinedTable:
         return None, False
-    return (revision[0] if revision else None), dashboard is not None
+    return (revision[0] if revision else None), found == len(slugs)
 
 
 def _run(args: list[str], env: dict[str, str], log) -> None:
@@ -205,7 +211,7 @@ def prepare_superset(
     folder: Path, metadata: URL, env: dict[str, str], log, say=print
 ) -> dict[str, float]:
     """``db upgrade`` + ``init`` once per Superset version and metadata database; the admin
-    and dashboard import once per export, mart definitions, login and warehouse URI. Returns
+    and dashboards' import once per export, view definitions, login and warehouse URIs. Returns
     the seconds each step that ran took."""
     stamp_path = folder / "siap.json"
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
@@ -223,22 +229,16 @@ def prepare_superset(
         revision, has_dashboard = _metadata_state(metadata)
         stamp = {"metadata": [lock, revision]}
         stamp_path.write_text(json.dumps(stamp))
-    # The marts' SQL too: the import refreshes each dataset's columns from the warehouse.
+    # The views' SQL too: the import refreshes each dataset's columns from the warehouse.
     wanted = _digest(
         EXPORT_DIR,
+        EXPORT_PUBLIK_DIR,
         IMPORT_SCRIPT,
         PROJECT_ROOT / "sql" / "views",
-        extra="\n".join(
-            env[k]
-            for k in (
-                "SUPERSET_ADMIN_USERNAME",
-                "SUPERSET_ADMIN_PASSWORD",
-                "SUPERSET_WAREHOUSE_URI",
-            )
-        ),
+        extra="\n".join(env[k] for k in sorted(env) if k.startswith(IMPORT_VARIABLES)),
     )
     if not has_dashboard or stamp.get("import") != wanted:
-        say(f"• admin login and dashboard from {EXPORT_DIR.relative_to(PROJECT_ROOT)}")
+        say("• admin login and dashboards from bi/dashboard and bi/dashboard_publik")
         start = time.monotonic()
         _run([str(VENV / "bin" / "python"), str(IMPORT_SCRIPT), "siapkan"], env, log)
         timings["import"] = time.monotonic() - start
@@ -346,8 +346,11 @@ def main(args: argparse.Namespace) -> int:
     print(f"• schema revision {flow.prepare()}", flush=True)
     folder = state_dir()
     metadata = metadata_url()
-    database_uri = warehouse.bi_reader_url("psycopg2").render_as_string(hide_password=False)
-    env = superset_environment(folder, metadata, database_uri)
+    uris = {
+        "SUPERSET_WAREHOUSE_URI": warehouse.bi_reader_url("psycopg2"),
+        "SUPERSET_PUBLIK_URI": warehouse.connection.publik_reader_url("psycopg2"),
+    }
+    env = superset_environment(folder, metadata, uris)
     log_dir = get_settings().state_dir / "logs" / "superset"
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / "setup.log").open("a") as log:
@@ -364,12 +367,12 @@ def main(args: argparse.Namespace) -> int:
         print(f"• starting Superset (log: {server.log_path})", flush=True)
         server.start()
         server.wait_until_healthy()
-        login = admin_login()
+        login, base = admin_login(), f"{server.url}/superset/dashboard"
         print(
             f"\nSuperset is up: {server.url}  (ready in {time.monotonic() - started:.0f} s)\n"
             f"  login      {login.username} / {login.password}\n"
-            f"  dashboard  {server.url}/superset/dashboard/{DASHBOARD_SLUG}/\n"
-            f"  database   warehouse as bi_reader (schema mart only)\n"
+            f"  dashboard  {base}/{DASHBOARD_SLUG}/  (as bi_reader: schema mart)\n"
+            f"  dashboard  {base}/{DASHBOARD_PUBLIK_SLUG}/  (as publik_reader: schema publik)\n"
             f"  Ctrl-C stops Superset; the warehouse keeps running (make stop).",
             flush=True,
         )
@@ -385,7 +388,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("bi", help="Superset with the IKM dashboard on 127.0.0.1:8088")
+    p = subparsers.add_parser("bi", help="Superset with the IKM dashboards on 127.0.0.1:8088")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8088)
     p.add_argument("--venv-only", action="store_true", help="only install .venv-bi")
