@@ -123,6 +123,12 @@ def test_superset_reads_the_warehouse_as_bi_reader_after_the_migrations(config: 
     assert "python -m etl migrate" in " ".join(init["command"])
     password = uri.split("bi_reader:", 1)[1].split("@", 1)[0]
     assert init["environment"]["IKM_BI_READER_PASSWORD"] == password
+    # and the public dashboard's connection reads as publik_reader, with its password
+    publik = superset["environment"]["SUPERSET_PUBLIK_URI"]
+    assert publik.startswith("postgresql+psycopg2://publik_reader:")
+    assert publik.endswith("@postgres:5432/ikm")
+    password = publik.split("publik_reader:", 1)[1].split("@", 1)[0]
+    assert init["environment"]["IKM_PUBLIK_READER_PASSWORD"] == password
 
 
 def test_volumes_for_landing_feedback_and_data(config: dict):
