@@ -158,6 +158,12 @@ def test_the_metadata_covers_every_column_of_every_csv(package, gudang):
     assert Decimal(str(rules["dominasi_persen"])) == persen
     assert dp["pengendalian_pengungkapan"] == rules
     assert dp["edisi_referensi"] and keg["edisi_referensi_wilayah"] == dp["edisi_referensi"]
+    # the region classification names each edition by its label and first day
+    for edisi, label, mulai in query(
+        gudang, "select edisi_id::text, label, berlaku_mulai from core.edisi_referensi"
+    ):
+        if edisi in dp["edisi_referensi"]:
+            assert f"{label} (berlaku mulai {mulai.isoformat()})" in keg["klasifikasi"]["wilayah"]
 
 
 def _read_json(path):

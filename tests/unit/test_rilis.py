@@ -82,6 +82,7 @@ def test_the_created_date_is_utc_to_the_second():
     class _Isi:
         tahun = 2023
         edisi_referensi = ("1",)
+        label_edisi = {"1": "edisi 2024-01-01 (berlaku mulai 2024-01-01)"}
         aturan = _Aturan()
 
     files = {t.path: b"" for t in tables.TABLES} | {"metadata/metadata_statistik.json": b"{}"}

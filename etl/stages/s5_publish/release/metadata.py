@@ -33,7 +33,11 @@ KBLI = (
 
 
 def _wilayah(isi: Content) -> str:
-    editions = ", ".join(f"edisi nomor {e}" if e.isdigit() else e for e in isi.edisi_referensi)
+    labels = isi.label_edisi or {}
+    editions = ", ".join(
+        f"edisi nomor {e}: {labels[e]}" if e in labels else f"edisi nomor {e}"
+        for e in isi.edisi_referensi
+    )
     return (
         "Kode dan data wilayah administrasi pemerintahan (Kemendagri), edisi referensi yang "
         f"berlaku pada 1 Januari {isi.tahun}: {editions or '-'}"

@@ -50,6 +50,8 @@ class Content:
     tahun: int
     baris: dict[str, list[list[str]]]
     aturan: Rules
+    label_edisi: dict[str, str] | None = None
+    """Edition number → its label and first day (``publik.edisi_referensi``)."""
 
     @property
     def edisi_referensi(self) -> list[str]:
@@ -102,11 +104,17 @@ def read(tahun: int) -> Content:
                 "the public layer was never computed: refresh the marts first"
             )
         baris = {tabel.nama: _rows(conn, tabel, tahun) for tabel in TABLES}
+        labels = {
+            edisi: f"{label} (berlaku mulai {mulai.isoformat()})"
+            for edisi, label, mulai in conn.execute(
+                "select edisi_referensi, label, berlaku_mulai from publik.edisi_referensi"
+            )
+        }
     if not baris["ikm_per_wilayah"]:
         raise PublicLayerEmpty(
             f"lapisan publik tidak memuat tahun {tahun} / the public layer holds no year {tahun}"
         )
-    return Content(tahun=tahun, baris=baris, aturan=Rules(*rules))
+    return Content(tahun=tahun, baris=baris, aturan=Rules(*rules), label_edisi=labels)
 
 
 def years() -> list[int]:
