@@ -8,6 +8,8 @@ module that speaks Great Expectations), with the reference lists and the period 
 reason (:mod:`.quarantine`), the cross-file rules run on each file's rows (:mod:`.checks`), and
 each file gets its status by the bad-row share (:mod:`.decision`). A group that fails as a
 whole is validated file by file, so a hostile file never takes the others down (:mod:`.stage`).
+Each suite run's GX result is kept, and GX renders a day's runs as its Data Docs
+(:mod:`.data_docs`).
 """
 
 from etl.stages.s3_validate.checks import dry_run_checks

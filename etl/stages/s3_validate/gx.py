@@ -22,11 +22,25 @@ SUITE_WORK_MEM = "256MB"
 """PostgreSQL work_mem of the suite's connection (one connection, a few sorts at a time)."""
 
 
+def suite_spec(kind: Kind) -> dict[str, Any]:
+    """The kind's suite as data (``expectations/<jenis>/suite.json``), each expectation given
+    its Indonesian reason (``meta.pesan``, and the advice ``meta.saran``) as GX's
+    ``description``: what Data Docs show for it, the words the office's feedback uses."""
+    spec = json.loads(kind.suite_path.read_text(encoding="utf-8"))
+    for expectation in spec["expectations"]:
+        meta = expectation.get("meta") or {}
+        if meta.get("pesan") and not expectation.get("description"):
+            reason = "; ".join(meta[k] for k in ("pesan", "saran") if meta.get(k))
+            # rendered as a string template: a literal $ is written $$
+            expectation["description"] = reason.replace("$", "$$")
+    return spec
+
+
 def load_suite(kind: Kind):
-    """The kind's suite from ``expectations/<jenis>.json``, built at run time."""
+    """The kind's suite, built at run time from :func:`suite_spec`."""
     from great_expectations.core import ExpectationSuite
 
-    return ExpectationSuite(**json.loads(kind.suite_path.read_text(encoding="utf-8")))
+    return ExpectationSuite(**suite_spec(kind))
 
 
 def _context():
@@ -207,10 +221,10 @@ def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteO
         if not r.success
     }
     if not failing:
-        return _outcome(first)
+        return _with_result(_outcome(first), first)
     from great_expectations.core import ExpectationSuite
 
-    spec = json.loads(kind.suite_path.read_text(encoding="utf-8"))
+    spec = suite_spec(kind)
     spec["name"] = f"{spec['name']}_rinci"
     spec["expectations"] = [
         e
@@ -222,5 +236,26 @@ def validate_table(kind: Kind, table: str, parameters: dict[str, Any]) -> SuiteO
         expectation_parameters=parameters,
         result_format=_result_format("sql"),
     )
-    passed = [r for r in first.results if r.success]
-    return _outcome_of([*passed, *second.results])
+    merged = _merged(first, [*(r for r in first.results if r.success), *second.results])
+    return _with_result(_outcome(merged), merged)
+
+
+def _merged(first, results: list):
+    """The run as one GX result: the counting pass's results of what passed, the detailed
+    pass's of what failed, under the suite's own name and the first pass's statistics."""
+    from great_expectations.core import ExpectationSuiteValidationResult
+
+    return ExpectationSuiteValidationResult(
+        success=first.success,
+        results=results,
+        suite_name=first.suite_name,
+        suite_parameters=first.suite_parameters,
+        statistics=first.statistics,
+        meta=first.meta,
+    )
+
+
+def _with_result(outcome: SuiteOutcome, validation) -> SuiteOutcome:
+    """Keep the run's whole GX result as JSON, for Data Docs (:mod:`.data_docs`)."""
+    outcome.gx_result = validation.to_json_dict()
+    return outcome

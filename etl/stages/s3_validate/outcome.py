@@ -46,6 +46,9 @@ class SuiteOutcome:
     file_errors: list[str]
     failed: list[FailedExpectation]
     results: list[dict[str, Any]]
+    gx_result: dict[str, Any] | None = None
+    """The run's whole GX validation result as JSON (a run on the warehouse only): what Data
+    Docs render."""
 
     @property
     def failures(self) -> list[Failure]:

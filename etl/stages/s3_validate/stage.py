@@ -4,8 +4,11 @@ staging table and one suite run; quarantine, the bad-row share and the status st
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -14,7 +17,7 @@ from psycopg import sql
 
 from etl.contract import FILE_COLUMN, ROW_COLUMN, Kind, get_kind
 from etl.settings import get_settings
-from etl.stages.s3_validate import gx
+from etl.stages.s3_validate import data_docs, gx
 from etl.stages.s3_validate.checks import run_checks
 from etl.stages.s3_validate.decision import decide
 from etl.stages.s3_validate.outcome import SuiteOutcome
@@ -57,6 +60,12 @@ def validate_many(submission_ids: list[int]) -> list[dict[str, Any]]:
     outcome: dict[int, dict[str, Any]] = {
         s.submission_id: {"submission_id": s.submission_id, "status": s.status} for s in subs
     }
+    days: dict[dt.date, set[str]] = {}
+    for members in batches.values():
+        for member in members:
+            days.setdefault(member.tanggal_tiba, set()).add(member.path)
+    for tanggal, paths in days.items():  # these files' earlier runs are about to be replaced
+        _data_docs(data_docs.forget, tanggal, paths)
     for (jenis, periode), members in batches.items():
         kind = get_kind(jenis)
         if len(members) > 1:
@@ -77,7 +86,26 @@ def validate_many(submission_ids: list[int]) -> list[dict[str, Any]]:
                     raise
                 log.exception("validating submission %s failed", member.submission_id)
                 outcome[member.submission_id]["galat"] = f"{type(exc).__name__}: {exc}"
+    for tanggal in sorted(days):
+        started = time.perf_counter()
+        if _data_docs(data_docs.build, tanggal) is not None:
+            log.info(
+                "Data Docs %s (dibangun dalam %.1f detik): %s",
+                tanggal,
+                time.perf_counter() - started,
+                data_docs.site_link(tanggal),
+            )
     return [outcome[i] for i in submission_ids]
+
+
+def _data_docs(action: Callable, *args: Any) -> Any:
+    """Data Docs report on the validation, they never fail it: an error is logged (a day's
+    site can be rebuilt from its stored results with ``python -m etl data-docs <day>``)."""
+    try:
+        return action(*args)
+    except Exception:
+        log.exception("Data Docs: %s%s gagal", action.__name__, args)
+        return None
 
 
 class BatchNeedsSplitting(RuntimeError):
@@ -147,6 +175,17 @@ def _validate_batch(
             }
         staging.drop_if_done(conn, table)
         conn.commit()
+    if suite.gx_result is not None:
+        files = [m for m in members if m.submission_id in totals]
+        for tanggal in sorted({m.tanggal_tiba for m in files}):
+            _data_docs(
+                data_docs.keep,
+                tanggal,
+                kind.jenis,
+                periode,
+                {m.submission_id: m.path for m in files},
+                suite.gx_result,
+            )
     return results
 
 
@@ -259,3 +298,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("validate", help="stage 3: validate one extracted submission")
     p.add_argument("submission_id", type=int)
     p.set_defaults(func=lambda a: print(json.dumps(validate(a.submission_id), indent=2)) or 0)
+    data_docs.register(subparsers)
