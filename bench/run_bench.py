@@ -212,7 +212,9 @@ def night_through_airflow(fraction: float, landing: Path) -> dict:
 
 def public_layer(conn) -> dict:
     """The public layer of the last refresh: its seconds, and its cells per level and rule."""
-    (seconds,) = conn.execute("select detik from core.aturan_penekanan").fetchone()
+    (seconds,) = conn.execute(
+        "select detik_publik from audit.penyegaran_mart order by penyegaran_id desc limit 1"
+    ).fetchone()
     cells = conn.execute(
         "select tingkat, coalesce(alasan_penekanan, 'terbit'), sum(jumlah_sel)::bigint "
         "from publik.ringkasan_penekanan group by 1, 2"

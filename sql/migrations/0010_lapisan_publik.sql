@@ -62,16 +62,22 @@ comment on table core.sel_publik_ikm is
     'setiap penyegaran mart. / The public IKM cells as published (null where suppressed), '
     'rewritten whole at every refresh of the marts.';
 
--- The rules of the snapshot in force (one row).
+-- The rules of the snapshot in force (one row). When it was computed, and in how long, is the
+-- refresh's bookkeeping (audit.penyegaran_mart), so that an unchanged re-run changes no table
+-- of core.
 create table core.aturan_penekanan (
     satu            boolean primary key default true check (satu),
     ambang_unit     integer not null,
     dominasi_unit   integer not null,
-    dominasi_persen numeric(5, 2) not null,
-    dihitung_pada   timestamptz not null,
-    detik           numeric(10, 3) not null
+    dominasi_persen numeric(5, 2) not null
 );
 
 comment on table core.aturan_penekanan is
-    'Aturan penekanan yang dipakai snapshot publik terakhir, dan kapan dihitung. / The '
-    'suppression rules of the last public snapshot, and when it was computed.';
+    'Aturan penekanan yang dipakai snapshot publik terakhir. / The suppression rules of the last '
+    'public snapshot.';
+
+alter table audit.penyegaran_mart add column detik_publik numeric(10, 3);
+
+comment on column audit.penyegaran_mart.detik_publik is
+    'Detik untuk menghitung lapisan publik dalam penyegaran ini. / Seconds spent computing the '
+    'public layer in this refresh.';

@@ -1,11 +1,20 @@
--- The disclosure rules the public snapshot was computed with, and when.
+-- The disclosure rules the public snapshot was computed with, and when: the snapshot is
+-- computed in every refresh of the marts, so its time is the last refresh's start.
 create or replace view publik.aturan_penekanan as
+with terakhir as (
+    select mulai
+    from audit.penyegaran_mart
+    order by penyegaran_id desc
+    limit 1
+)
+
 select
-    ambang_unit,
-    dominasi_unit,
-    dominasi_persen,
-    dihitung_pada
-from core.aturan_penekanan;
+    a.ambang_unit,
+    a.dominasi_unit,
+    a.dominasi_persen,
+    t.mulai as dihitung_pada
+from core.aturan_penekanan as a
+cross join terakhir as t;
 
 comment on view publik.aturan_penekanan is
     'Aturan pengendalian pengungkapan yang dipakai lapisan publik. / The disclosure-control '

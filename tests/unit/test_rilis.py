@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import MappingProxyType
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_the_created_date_is_utc_to_the_second():
     class _Isi:
         tahun = 2023
         edisi_referensi = ("1",)
-        label_edisi = {"1": "edisi 2024-01-01 (berlaku mulai 2024-01-01)"}
+        label_edisi = MappingProxyType({"1": "edisi 2024-01-01 (berlaku mulai 2024-01-01)"})
         aturan = _Aturan()
 
     files = {t.path: b"" for t in tables.TABLES} | {"metadata/metadata_statistik.json": b"{}"}

@@ -81,9 +81,9 @@ def refresh() -> dict[str, Any]:
         public = public_layer.build(conn)
         seconds = round(time.monotonic() - started, 3)
         conn.execute(
-            "insert into audit.penyegaran_mart (mulai, selesai, mart, detik) "
-            "values (%s, clock_timestamp(), %s, %s)",
-            (mulai, [name for name, _ in marts], seconds),
+            "insert into audit.penyegaran_mart (mulai, selesai, mart, detik, detik_publik) "
+            "values (%s, clock_timestamp(), %s, %s, %s)",
+            (mulai, [name for name, _ in marts], seconds, public["detik_publik"]),
         )
         conn.commit()
     return {"mart_disegarkan": [name for name, _ in marts], "detik": seconds, **public}

@@ -110,16 +110,16 @@ def build(conn, settings: Settings | None = None) -> dict[str, Any]:
     with conn.cursor().copy(f"copy core.sel_publik_ikm ({', '.join(COLUMNS)}) from stdin") as copy:
         for key in sorted(cells):
             copy.write_row(_row(cells[key]))
-    seconds = round(time.monotonic() - started, 3)
     conn.execute(
-        "insert into core.aturan_penekanan as a "
-        "(ambang_unit, dominasi_unit, dominasi_persen, dihitung_pada, detik) "
-        "values (%s, %s, %s, clock_timestamp(), %s) on conflict (satu) do update set "
+        "insert into core.aturan_penekanan as a (ambang_unit, dominasi_unit, dominasi_persen) "
+        "values (%s, %s, %s) on conflict (satu) do update set "
         "ambang_unit = excluded.ambang_unit, dominasi_unit = excluded.dominasi_unit, "
-        "dominasi_persen = excluded.dominasi_persen, dihitung_pada = excluded.dihitung_pada, "
-        "detik = excluded.detik",
-        (in_force.ambang_unit, in_force.dominasi_unit, in_force.dominasi_persen, seconds),
+        "dominasi_persen = excluded.dominasi_persen "
+        "where (a.ambang_unit, a.dominasi_unit, a.dominasi_persen) is distinct from "
+        "(excluded.ambang_unit, excluded.dominasi_unit, excluded.dominasi_persen)",
+        (in_force.ambang_unit, in_force.dominasi_unit, in_force.dominasi_persen),
     )
+    seconds = round(time.monotonic() - started, 3)
     counts: dict[str, int] = {}
     for cell in cells.values():
         counts[cell.reason or "terbit"] = counts.get(cell.reason or "terbit", 0) + 1
