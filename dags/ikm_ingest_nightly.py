@@ -34,7 +34,8 @@ The tasks are the steps of `etl.flow` (`etl.flow.STEPS`), in its order, one func
    naming it (its label in the grid shows `GAGAL <file>`, its log the traceback), and a retry
    redoes only the files that failed.
 4. **validate**: Great Expectations, one suite run per kind and period over a staging table
-   holding all of that batch's files; quarantine and status stay per file.
+   holding all of that batch's files; quarantine and status stay per file. Its log ends with
+   the link to the day's Great Expectations Data Docs (`/data-docs/<day>/index.html`).
 5. **load** (pool `ikm_gudang`): each accepted file in its own transaction. A bad file is
    rejected with its reason and never stops the others; only warehouse hiccups are retried,
    with exponential backoff.

@@ -110,9 +110,12 @@ def test_the_days_data_docs_show_every_suite_run_and_what_failed(day):
     assert sorted(covered) == validated and BAD in covered
 
     index = (root / DAY.isoformat() / "index.html").read_text(encoding="utf-8")
+    # the plain list at the top links every run without any script (no CDN offline)
+    plain = index.split("<section id='daftar-hasil'", 1)[1].split("</section>", 1)[0]
     for result in results:
         page = page_of(root, result)
         assert page.relative_to(root / DAY.isoformat()).as_posix() in index
+        assert f"href='{page.relative_to(root / DAY.isoformat()).as_posix()}'" in plain
         text = page.read_text(encoding="utf-8")
         rules = pesan(result["meta"]["batch_parameters"]["jenis"])
         failed = [r for r in result["results"] if not r["success"]]

@@ -5,13 +5,15 @@ logged-in user only, never outside the day folders."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.services.conftest import BACKFILL_DAYS, DAG_ID, logical_date
+from etl.contract import kinds
+from tests.services.conftest import ARTIFACTS, BACKFILL_DAYS, DAG_ID, logical_date
 
 pytestmark = pytest.mark.airflow
 
@@ -25,7 +27,8 @@ def _get(url: str, token: str | None) -> tuple[int, str]:
         return exc.code, ""
 
 
-def test_the_validate_log_links_data_docs_served_to_logged_in_users(airflow_services):
+@pytest.mark.browser
+def test_the_validate_log_links_data_docs_served_to_logged_in_users(airflow_services, page):
     services = airflow_services
     services.reset()
     day = BACKFILL_DAYS[-1]  # partly accepted files
@@ -51,3 +54,27 @@ def test_the_validate_log_links_data_docs_served_to_logged_in_users(airflow_serv
     plugins = services.api("GET", "/plugins")["plugins"]
     views = [v for p in plugins for v in p.get("external_views") or []]
     assert any(v["name"] == "Data Docs" and v["href"] == "/data-docs/" for v in views), views
+
+    # A data engineer signed in to the Airflow UI follows the log's link in Chromium: the
+    # day's index lists the suite runs, and a run's page shows its expectations with the
+    # Indonesian descriptions the offices' feedback uses.
+    page.goto(services.url)
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("admin")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto(link)
+    runs = page.locator("a[href*='validations/']")
+    runs.first.wait_for()
+    assert runs.count() >= 1
+    runs.first.click()
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    described = {
+        e["meta"]["pesan"]
+        for kind in kinds().values()
+        for e in json.loads(kind.suite_path.read_text(encoding="utf-8"))["expectations"]
+    }
+    assert any(pesan in text for pesan in described), text[:2000]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-docs-hari.png"), full_page=True)

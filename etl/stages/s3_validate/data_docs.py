@@ -193,6 +193,7 @@ def build(tanggal: dt.date) -> Path:
             context.suites.add(gx.load_suite(get_kind(jenis)))
         context.build_data_docs()
         _prune_static(fresh)
+        _list_runs_without_scripts(fresh)
         os.chmod(fresh, 0o755)  # noqa: S103 (mkdtemp's 0700; the api-server may be another user)
         site = site_dir(tanggal)
         old = site.rename(root / f".{tanggal}-lama-{time.time_ns()}") if site.exists() else None
@@ -202,6 +203,27 @@ def build(tanggal: dt.date) -> Path:
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return site / "index.html"
+
+
+def _list_runs_without_scripts(site: Path) -> None:
+    """GX's index lists the runs through bootstrap-table, a script from a public CDN: on a
+    network without the internet (a ministry's, this machine's) the list stays empty. The
+    index also gets the same links as plain HTML, at its top."""
+    index = site / "index.html"
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "validations").rglob("*.html"))
+    if not index.is_file() or not pages:
+        return
+    items = "".join(
+        f"<li><a href='{html.escape(rel)}'>{html.escape(' / '.join(rel.split('/')[1:]))}</a></li>"
+        for rel in pages
+    )
+    block = (
+        "<section id='daftar-hasil' class='container-fluid'>"
+        f"<h2>Hasil validasi hari ini ({len(pages)})</h2><ul>{items}</ul></section>"
+    )
+    text = index.read_text(encoding="utf-8")
+    text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + block, text, count=1)
+    index.write_text(text, encoding="utf-8")
 
 
 def _prune_static(site: Path) -> None:
