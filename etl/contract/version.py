@@ -34,6 +34,9 @@ OUTCOME_CODE = (
 )
 """The code that decides what a file becomes (packages: every module in them); not the
 runners, the CLIs, landing (which only lists files) or publish (which only reports)."""
+REPORT_ONLY = ("etl/stages/s3_validate/data_docs.py",)
+"""Modules inside those packages that only render what was decided (the Data Docs): a change
+to them changes no file's outcome, so it must not make a night reprocess every file."""
 VIEWS_FOLDER = "tampilan"
 
 
@@ -75,7 +78,8 @@ def _walk_code(outcome_code: tuple[str, ...]) -> Iterator[Labelled]:
             modules = sorted(path.rglob("*.py"))
             if not modules:
                 raise RulesVersionError(f"rules version: {rel} holds no module")
-            yield from ((p.relative_to(PROJECT_ROOT).as_posix(), p) for p in modules)
+            labelled = ((p.relative_to(PROJECT_ROOT).as_posix(), p) for p in modules)
+            yield from ((name, p) for name, p in labelled if name not in REPORT_ONLY)
         elif path.is_file():
             yield rel, path
         else:

@@ -127,3 +127,13 @@ def test_only_warehouse_hiccups_are_retried():
     assert is_transient(ConnectionResetError())
     assert not is_transient(ValueError("a bug"))
     assert not is_transient(psycopg.errors.NumericValueOutOfRange("out of range"))
+
+
+def test_rules_version_covers_the_validate_code_but_not_its_data_docs():
+    """Rendering Data Docs decides nothing: editing it must not reprocess a night's files."""
+    from etl.contract import version
+
+    names = [name for name, _ in version._walk_code(version.OUTCOME_CODE)]
+    assert "etl/stages/s3_validate/gx.py" in names
+    assert "etl/stages/s3_validate/stage.py" in names
+    assert "etl/stages/s3_validate/data_docs.py" not in names
