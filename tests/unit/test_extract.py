@@ -116,6 +116,20 @@ def test_unreadable_csv_is_rejected(tmp_path, content, reason):
         stage(path, tmp_path)
 
 
+def test_a_cell_past_the_limit_is_rejected_whatever_a_library_set_the_limit_to(tmp_path):
+    """The CSV cell limit is the process's: frictionless (the releases) raises it to 20 MB on
+    import, and an Airflow worker runs a release and an extract in one process."""
+    import csv
+
+    path = write_csv(tmp_path / "unit_ikm_2023.csv", [good_row(nama_usaha="x" * 200_000)])
+    before = csv.field_size_limit(20_000_000)
+    try:
+        with pytest.raises(extract.Rejected, match="lebih panjang dari 131072 karakter"):
+            stage(path, tmp_path)
+    finally:
+        csv.field_size_limit(before)
+
+
 def test_header_only_file_is_rejected(tmp_path):
     path = write_csv(tmp_path / "unit_ikm_2023.csv", [])
     with pytest.raises(extract.Rejected, match="hanya berisi judul"):

@@ -76,6 +76,13 @@ def _sniff_delimiter(sample: str, candidates: list[Kind]) -> str:
     return max([",", ";", "\t"], key=score)
 
 
+CELL_LIMIT = 131_072
+"""The longest CSV cell read, in characters (Python's own default): a longer one is almost
+always an unclosed quote swallowing the rest of the file. Set at each read, because the limit
+is the whole process's and libraries change it on import (frictionless raises it to 20 MB), and
+an Airflow worker runs many kinds of task in one process."""
+
+
 def read_csv(path: Path, candidates: list[Kind]) -> Source:
     encoding = _csv_encoding(path)
     with path.open("r", encoding=encoding, newline="") as fh:
@@ -85,6 +92,7 @@ def read_csv(path: Path, candidates: list[Kind]) -> Source:
 
     def rows() -> Iterator[Row]:
         with path.open("r", encoding=encoding, newline="") as fh:
+            csv.field_size_limit(CELL_LIMIT)
             reader = csv.reader(fh, delimiter=delimiter)
             try:
                 for number, cells in enumerate(reader, start=1):
@@ -95,7 +103,7 @@ def read_csv(path: Path, candidates: list[Kind]) -> Source:
                 if "field limit" in str(exc):
                     raise Rejected(
                         f"berkas CSV: sel di sekitar baris {reader.line_num} lebih panjang dari "
-                        f'{csv.field_size_limit()} karakter; periksa tanda kutip (") yang '
+                        f'{CELL_LIMIT} karakter; periksa tanda kutip (") yang '
                         "tidak ditutup"
                     ) from exc
                 raise Rejected(f"berkas CSV rusak sekitar baris {reader.line_num}: {exc}") from exc
