@@ -104,15 +104,13 @@ def ikm_rilis_satu_data():
 
     @task(retries=0)
     def record(built: dict, report: dict) -> dict:
-        import shutil
-
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from etl.stages.s5_publish.release import record
+        from etl.stages.s5_publish.release import discard, record
 
         _, uji_coba, _ = _params()
         if uji_coba:
-            shutil.rmtree(built["folder"], ignore_errors=True)
+            discard(built)
             raise AirflowSkipException(
                 f"uji coba: paket {built['tahun']} versi {built['versi']} sah "
                 f"({report['tabel']}); tidak ada yang dicatat"

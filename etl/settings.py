@@ -382,15 +382,11 @@ def bi_reader_password(settings: Settings | None = None) -> str:
     laptop needs no setting and no password ever sits in the repo.
     """
     settings = settings or get_settings()
-    if settings.bi_reader_password:
-        return settings.bi_reader_password
-    return _kept_secret(settings, "bi_reader_password")
+    return settings.bi_reader_password or _kept_secret(settings, "bi_reader_password")
 
 
 def publik_reader_password(settings: Settings | None = None) -> str:
     """The password of the ``publik_reader`` role, which reads the public layer only:
     ``IKM_PUBLIK_READER_PASSWORD`` when set, else one generated once under the state folder."""
     settings = settings or get_settings()
-    if settings.publik_reader_password:
-        return settings.publik_reader_password
-    return _kept_secret(settings, "publik_reader_password")
+    return settings.publik_reader_password or _kept_secret(settings, "publik_reader_password")

@@ -348,7 +348,7 @@ def main(args: argparse.Namespace) -> int:
     metadata = metadata_url()
     uris = {
         "SUPERSET_WAREHOUSE_URI": warehouse.bi_reader_url("psycopg2"),
-        "SUPERSET_PUBLIK_URI": warehouse.connection.publik_reader_url("psycopg2"),
+        "SUPERSET_PUBLIK_URI": warehouse.publik_reader_url("psycopg2"),
     }
     env = superset_environment(folder, metadata, uris)
     log_dir = get_settings().state_dir / "logs" / "superset"

@@ -173,23 +173,20 @@ def ensure_database(url: URL) -> None:
     _ensure_database(url)
 
 
+def _reader_url(role: str, password: str, driver: str) -> URL:
+    mask_in_airflow(password)
+    return warehouse_url().set(drivername=f"postgresql+{driver}", username=role, password=password)
+
+
 def bi_reader_url(driver: str = "psycopg") -> URL:
     """The warehouse as BI tools reach it: role ``bi_reader``, which reads schema ``mart`` only."""
-    password = bi_reader_password()
-    mask_in_airflow(password)
-    return warehouse_url().set(
-        drivername=f"postgresql+{driver}", username=BI_READER_ROLE, password=password
-    )
+    return _reader_url(BI_READER_ROLE, bi_reader_password(), driver)
 
 
 def publik_reader_url(driver: str = "psycopg") -> URL:
     """The warehouse as the public layer's readers reach it: role ``publik_reader``, which reads
     schema ``publik`` only (releases, the public dashboard)."""
-    password = publik_reader_password()
-    mask_in_airflow(password)
-    return warehouse_url().set(
-        drivername=f"postgresql+{driver}", username=PUBLIK_READER_ROLE, password=password
-    )
+    return _reader_url(PUBLIK_READER_ROLE, publik_reader_password(), driver)
 
 
 def engine() -> sa.Engine:

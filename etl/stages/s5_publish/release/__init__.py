@@ -16,7 +16,14 @@ from pathlib import Path
 
 from etl.stages.s5_publish.release.package import FolderExists
 from etl.stages.s5_publish.release.source import PublicLayerEmpty
-from etl.stages.s5_publish.release.steps import InvalidPackage, build, record, release, validate
+from etl.stages.s5_publish.release.steps import (
+    InvalidPackage,
+    build,
+    discard,
+    record,
+    release,
+    validate,
+)
 from etl.stages.s5_publish.release.versions import ReleaseDamaged, VersionMoved, history
 
 __all__ = [
@@ -26,6 +33,7 @@ __all__ = [
     "ReleaseDamaged",
     "VersionMoved",
     "build",
+    "discard",
     "history",
     "record",
     "register",

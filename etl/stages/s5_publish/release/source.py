@@ -16,8 +16,7 @@ from typing import Any
 import psycopg
 
 from etl.stages.s5_publish.release.tables import TABLES, Table
-from etl.warehouse import connect, libpq_dsn
-from etl.warehouse.connection import publik_reader_url
+from etl.warehouse import connect, libpq_dsn, publik_reader_url
 
 
 class PublicLayerEmpty(RuntimeError):

@@ -84,6 +84,11 @@ def record(hasil: dict[str, Any]) -> dict[str, Any]:
     return versions.record(hasil)
 
 
+def discard(hasil: dict[str, Any]) -> None:
+    """A dry run's draft, once validated: nothing of it is kept."""
+    shutil.rmtree(hasil["folder"], ignore_errors=True)
+
+
 def release(
     tahun: int,
     *,
